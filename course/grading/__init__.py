@@ -1,0 +1,1 @@
+"""The autograding kit: build the release, score a notebook, grade a class."""
