@@ -47,15 +47,18 @@ def assert_type(value, types_, *, name: str = "result"):
         raise AssertionError(f"{name} should be {names}, got {type(value).__name__}")
 
 
-def assert_raises(exc_type, func, *args, match: str | None = None, **kwargs):
-    """Assert that ``func(*args, **kwargs)`` raises ``exc_type`` (whose message contains ``match``)."""
+def assert_raises(exc_type, func, *args, match: str | None = None, **kwargs) -> None:
+    """Assert that ``func(*args, **kwargs)`` raises ``exc_type`` (whose message contains ``match``).
+
+    Returns None, so that a test cell ending with this call shows no output.
+    """
     try:
         func(*args, **kwargs)
     except exc_type as exc:
         if match is not None and match not in str(exc):
             raise AssertionError(f"{exc_type.__name__} raised, but its message should mention {match!r}: "
                                  f"got {str(exc)!r}") from None
-        return exc
+        return None
     except Exception as exc:  # noqa: BLE001 - report whatever came instead
         raise AssertionError(f"expected {exc_type.__name__}, got {type(exc).__name__}: {exc}") from None
     raise AssertionError(f"expected {exc_type.__name__}, but nothing was raised")

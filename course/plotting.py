@@ -86,7 +86,8 @@ def annotate_budget(ax, value: float, label: str, *, axis: str = "y"):
     line(value, ls="--", color=COLORS[1], lw=1.2)
     if axis == "y":
         ax.annotate(label, (1, value), xycoords=("axes fraction", "data"), ha="right", va="bottom",
-                    color=COLORS[1])
+                    color=COLORS[1], bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.85))
     else:
-        ax.annotate(label, (value, 1), xycoords=("data", "axes fraction"), ha="left", va="top", color=COLORS[1])
+        ax.annotate(label, (value, 1), xycoords=("data", "axes fraction"), ha="left", va="top", color=COLORS[1],
+                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.85))
     return ax.figure, ax
