@@ -53,4 +53,4 @@ c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 c.Execute.startup_timeout = 60
 c.LimitOutput.max_lines = 1000
-c.LimitOutput.max_length = 10000
+c.LimitOutput.max_traceback = 100

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-__all__ = ["ConfigError", "find_root", "load_config", "nbgrader_env", "nbgrader_cmd"]
+__all__ = ["ConfigError", "check_settings", "find_root", "load_config", "nbgrader_env", "nbgrader_cmd"]
 
 CONFIG_NAME = "nbgrader_config.py"
 
@@ -35,15 +36,52 @@ def find_root(start: str | os.PathLike | None = None) -> Path:
 
 
 def load_config(path: str | os.PathLike) -> Config:
-    """Load an nbgrader config file, raising ``ConfigError`` on any mistake in it."""
+    """Load an nbgrader config file, raising ``ConfigError`` on any mistake in it.
+
+    A mistake is an exception while the file runs, or a setting nbgrader does not have: traitlets
+    silently ignores ``c.Execute.timout = 60``, which would leave the default in force unnoticed.
+    """
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     loader = PyFileConfigLoader(path.name, path=str(path.parent))
     try:
-        return loader.load_config()
+        config = loader.load_config()
     except Exception as exc:  # the loader wraps nothing: any exception is a broken file
         raise ConfigError(f"{path} is broken: {type(exc).__name__}: {exc}") from exc
+    check_settings(config, source=path)
+    return config
+
+
+@lru_cache(maxsize=1)
+def _known_classes() -> dict:
+    import nbconvert.preprocessors as nbconvert_pre
+    from jupyter_client import KernelManager
+    from nbgrader.apps.nbgraderapp import NbGraderApp
+    from traitlets.config import Configurable
+
+    roots = list(NbGraderApp().all_configurable_classes()) + [KernelManager]
+    roots += [obj for obj in vars(nbconvert_pre).values() if isinstance(obj, type) and issubclass(obj, Configurable)]
+    import nbgrader.exchange.default as default_exchange
+
+    roots += [obj for obj in vars(default_exchange).values() if isinstance(obj, type) and issubclass(obj, Configurable)]
+    known: dict[str, set] = {}  # several classes share a name (nbgrader's abstract and default Exchange)
+    for cls in roots:
+        for klass in cls.mro():
+            if isinstance(klass, type) and issubclass(klass, Configurable):
+                known.setdefault(klass.__name__, set()).update(klass.class_trait_names(config=True))
+    return known
+
+
+def check_settings(config: Config, *, source: object = "config") -> None:
+    """Raise ``ConfigError`` for any section or setting that nbgrader would silently ignore."""
+    known = _known_classes()
+    for section, values in config.items():
+        if section not in known:
+            raise ConfigError(f"{source}: unknown section c.{section} (a typo?)")
+        for name in values:
+            if name not in known[section]:
+                raise ConfigError(f"{source}: c.{section}.{name} is not a setting of {section} (a typo?)")
 
 
 def nbgrader_env(extra: dict | None = None) -> dict:
