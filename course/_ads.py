@@ -27,7 +27,7 @@ _DEVICE_EFFECT = np.array([0.0, -0.25, 0.1])
 _POSITION_EFFECT = np.array([0.0, -0.45, -0.9])
 _POSITION_SHARE = np.array([0.5, 0.3, 0.2])
 NEW_SOURCE_SHARE = 0.4  # share of a traffic-drift day's impressions that come from the new source
-CONCEPT_MOBILE_SHIFT = -1.2  # logit change of mobile impressions on a concept-drift day (CTR x ~0.3)
+CONCEPT_MOBILE_SHIFT = -1.6  # logit change of mobile impressions on a concept-drift day (CTR x ~0.2)
 
 
 def make_click_log(n_samples=200_000, *, n_days=28, drift_days=(17, 21, 25), drift_kinds=None,
@@ -48,7 +48,7 @@ def make_click_log(n_samples=200_000, *, n_days=28, drift_days=(17, 21, 25), dri
       busier): new users with little history, new sites that are mostly games and video, almost
       all mobile, busiest late at night. The click model itself is unchanged (covariate shift).
     - ``"concept"``: an app release pushes the ad slot below the fold on mobile: the logit of every
-      mobile impression drops by 1.2 (its CTR falls to about a third). Feature distributions are
+      mobile impression drops by 1.6 (its CTR falls to about a fifth). Feature distributions are
       unchanged; only the relation between features and clicks moves (concept drift).
 
     Parameters
@@ -133,6 +133,11 @@ def make_click_log(n_samples=200_000, *, n_days=28, drift_days=(17, 21, 25), dri
     user = np.where(new, n_users + rng.integers(0, n_new_users, size=n_rows),
                     rng.choice(n_users, size=n_rows, p=user_pop))
     ad = rng.choice(n_ads, size=n_rows, p=ad_pop)
+    # The new source is a network of gaming apps: the ad server fills half its slots with games ads.
+    games_ads = np.flatnonzero(ad_cat == AD_CATEGORIES.index("games"))
+    to_games = new & (rng.random(n_rows) < 0.5)
+    if games_ads.size:
+        ad[to_games] = rng.choice(games_ads, size=int(to_games.sum()), p=ad_pop[games_ads] / ad_pop[games_ads].sum())
     site = np.where(new, n_sites + rng.choice(n_new_sites, size=n_rows, p=new_site_pop),
                     rng.choice(n_sites, size=n_rows, p=site_pop))
     # Impressions over the last 30 days follow how often the user shows up here (the log is a sample).
@@ -174,7 +179,7 @@ def make_click_log(n_samples=200_000, *, n_days=28, drift_days=(17, 21, 25), dri
         return X, y
     shifts = {d: ("a new traffic source: 40% of the day's impressions come from new users on new games/video "
                   "sites, almost all on mobile, late at night" if k == "traffic" else
-                  "mobile ad slot below the fold: the logit of mobile impressions drops by 1.2 (CTR x ~0.3)")
+                  "mobile ad slot below the fold: the logit of mobile impressions drops by 1.6 (CTR x ~0.2)")
               for d, k in zip(days, kinds)}
     truth = {"p": p[order], "p_stable": p_stable[order],
              "source": np.where(new, "new_source", "organic")[order],
