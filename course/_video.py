@@ -169,6 +169,8 @@ def make_video_queries(n_queries=300, *, films=None, intent_mix=(0.35, 0.2, 0.45
     films = load_films() if films is None else _check_films(films)
 
     cat = _Catalogue(films)
+    if mix[1] > 0 and cat.person_p is None:
+        raise ValueError("films has no person credited on two or more films: set intent_mix[1] to 0")
     space = _VisualSpace(cat, rng)
     intents = rng.choice(len(_INTENTS), size=n, p=mix)
     texts, facets, grades, qvecs = [], [], [], []
@@ -264,7 +266,7 @@ class _Catalogue:
                 people.setdefault(name, []).append(j)
         self.people = sorted((name, js) for name, js in people.items() if len(js) >= 2 and len(_words(name)) >= 2)
         weight = np.array([pop[js].sum() for _, js in self.people], dtype=float)
-        self.person_p = weight / weight.sum()
+        self.person_p = weight / weight.sum() if len(weight) and weight.sum() > 0 else None
         self.genre_mask = {g: np.array([g in gs for gs in self.genres]) for g in _GENRE_PHRASES}
 
     def draw_title(self, rng):
