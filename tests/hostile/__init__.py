@@ -1,0 +1,1 @@
+"""Hostile and broken submissions for the grader's tests, and the tiny course they are graded in."""
