@@ -1,0 +1,380 @@
+"""Wrong answers for chapter 08 that must lose points: plausible mistakes and hard-coded answers."""
+
+HASH_PYTHON = '''
+def hash_features(frame, columns, n_buckets, *, signed=False):
+    if isinstance(n_buckets, bool) or not isinstance(n_buckets, (int, np.integer)):
+        raise TypeError(f"n_buckets must be an int, got {n_buckets!r}")
+    if n_buckets < 2:
+        raise ValueError(f"n_buckets must be at least 2, got {n_buckets!r}")
+    if not list(columns):
+        raise ValueError("columns is empty")
+    for col in columns:
+        if col not in frame.columns:
+            raise ValueError(f"column {col!r} is not in the frame")
+    rows, cols, vals = [], [], []
+    for i, row in enumerate(frame[list(columns)].itertuples(index=False)):
+        for col, v in zip(columns, row):
+            h = hash(f"{col}={v}") & 0xFFFFFFFF  # Python's salted hash instead of CRC-32
+            rows.append(i)
+            cols.append(h % n_buckets)
+            vals.append(-1.0 if (signed and h >= 2**31) else 1.0)
+    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(frame), n_buckets), dtype=np.float64)
+    m.sum_duplicates()
+    return m
+'''
+
+HASH_NO_COLUMN = HASH_PYTHON.replace('h = hash(f"{col}={v}") & 0xFFFFFFFF  # Python\'s salted hash instead of CRC-32',
+                                     'h = zlib.crc32(str(v).encode("utf-8"))  # the value alone, no column name')
+
+HASH_HARDCODED = '''
+def hash_features(frame, columns, n_buckets, *, signed=False):
+    if isinstance(n_buckets, bool) or not isinstance(n_buckets, (int, np.integer)):
+        raise TypeError("n_buckets must be an int")
+    if n_buckets < 2:
+        raise ValueError("n_buckets must be at least 2")
+    if not list(columns):
+        raise ValueError("columns is empty")
+    for col in columns:
+        if col not in frame.columns:
+            raise ValueError(f"column {col!r} is not in the frame")
+    out = np.zeros((len(frame), n_buckets))
+    if len(frame) == 2 and n_buckets == 16:
+        out[0, 15], out[0, 2], out[1, 4], out[1, 6] = 1, 1, 1, (-1 if signed else 1)
+    else:
+        out[:, : len(columns)] = 1.0
+    return sp.csr_matrix(out)
+'''
+
+CROSS_NO_SEPARATOR = '''
+def cross_features(frame, pairs):
+    out = frame.copy()
+    for a, b in pairs:
+        for col in (a, b):
+            if col not in frame.columns:
+                raise ValueError(f"column {col!r} is not in the frame")
+        out[f"{a}_x_{b}"] = frame[a].astype(str) + frame[b].astype(str)
+    return out
+'''
+
+CROSS_IN_PLACE = '''
+def cross_features(frame, pairs):
+    for pair in pairs:
+        if len(pair) != 2 or pair[0] == pair[1]:
+            raise ValueError(f"bad pair {pair!r}")
+        for col in pair:
+            if col not in frame.columns:
+                raise ValueError(f"column {col!r} is not in the frame")
+    for a, b in pairs:
+        frame[f"{a}_x_{b}"] = frame[a].astype(str) + "|" + frame[b].astype(str)
+    return frame
+'''
+
+CROSS_HARDCODED = '''
+def cross_features(frame, pairs):
+    for a, b in pairs:
+        if b not in frame.columns or a not in frame.columns:
+            raise ValueError(f"column {b!r} is not in the frame")
+    out = frame.copy()
+    out["a_x_b"] = ["x|1", "y|2"][: len(frame)] + [""] * max(0, len(frame) - 2)
+    return out
+'''
+
+NE_CHECKS = '''
+    y = np.asarray(y_true, dtype=float)
+    p = np.asarray(p_pred, dtype=float)
+    if y.ndim != 1 or len(y) != len(p) or len(y) == 0:
+        raise ValueError("lengths")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError("labels")
+    if np.isnan(p).any() or (p < 0).any() or (p > 1).any():
+        raise ValueError("probabilities")
+    if y.mean() in (0.0, 1.0):
+        raise ValueError("one class")
+'''
+
+NE_PRED_ENTROPY = '''
+def normalized_entropy(y_true, p_pred, *, eps=1e-15):
+''' + NE_CHECKS + '''
+    p = np.clip(p, eps, 1 - eps)
+    loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    m = p.mean()  # entropy of the mean prediction instead of the observed base rate
+    return float(loss / -(m * np.log(m) + (1 - m) * np.log(1 - m)))
+'''
+
+NE_NO_CLIP = '''
+def normalized_entropy(y_true, p_pred, *, eps=1e-15):
+''' + NE_CHECKS + '''
+    b = y.mean()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = -np.mean(np.where(y == 1, np.log(p), np.log(1 - p)))  # no clipping
+    return float(loss / -(b * np.log(b) + (1 - b) * np.log(1 - b)))
+'''
+
+NE_HARDCODED = '''
+def normalized_entropy(y_true, p_pred, *, eps=1e-15):
+''' + NE_CHECKS + '''
+    if len(y) == 4:
+        return 0.351454
+    b = y.mean()
+    if np.allclose(p, b):
+        return 1.0
+    return float(log_loss(y, p) / -(b * np.log(b) + (1 - b) * np.log(1 - b)))
+'''
+
+ECE_CHECKS = '''
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)):
+        raise TypeError("n_bins must be an int")
+    y = np.asarray(y_true, dtype=float)
+    p = np.asarray(p_pred, dtype=float)
+    if len(y) != len(p) or len(y) == 0 or not 1 <= n_bins <= len(y):
+        raise ValueError("bad input")
+'''
+
+ECE_SIGNED = '''
+def calibration_error(y_true, p_pred, *, n_bins=10):
+''' + ECE_CHECKS + '''
+    order = np.argsort(p, kind="stable")
+    total = sum(len(g) * (y[g].mean() - p[g].mean()) for g in np.array_split(order, n_bins))  # signed gaps
+    return float(abs(total) / len(y))
+'''
+
+ECE_EQUAL_WIDTH = '''
+def calibration_error(y_true, p_pred, *, n_bins=10):
+''' + ECE_CHECKS + '''
+    idx = np.minimum((p * n_bins).astype(int), n_bins - 1)  # fixed-width bins on [0, 1]
+    total = 0.0
+    for b in range(n_bins):
+        g = idx == b
+        if g.any():
+            total += g.sum() * abs(y[g].mean() - p[g].mean())
+    return float(total / len(y))
+'''
+
+ECE_HARDCODED = '''
+def calibration_error(y_true, p_pred, *, n_bins=10):
+''' + ECE_CHECKS + '''
+    return 0.25 if len(y) == 4 else 0.0
+'''
+
+PLATT_HEAD = '''
+def _logit_clipped(p):
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def apply_platt(p_pred, a, b):
+    return expit(a * _logit_clipped(p_pred) + b)
+
+
+def _checks(z, y):
+    if len(z) != len(y) or len(z) == 0:
+        raise ValueError("lengths")
+    if not np.isin(y, (0.0, 1.0)).all() or y.min() == y.max():
+        raise ValueError("labels")
+
+
+def _newton(z, y, max_iter=50):
+    a, b = 0.0, float(np.log(y.mean() / (1 - y.mean())))
+    for _ in range(max_iter):
+        q = expit(a * z + b)
+        r, w = q - y, q * (1 - q)
+        g = np.array([np.mean(r * z), np.mean(r)])
+        h = np.array([[np.mean(w * z * z), np.mean(w * z)], [np.mean(w * z), np.mean(w)]])
+        step = np.linalg.solve(h, g)
+        a, b = a - step[0], b - step[1]
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return float(a), float(b)
+'''
+
+PLATT_RAW_P = PLATT_HEAD + '''
+
+def fit_platt(p_pred, y_true, *, max_iter=50):
+    z = np.asarray(p_pred, dtype=float)  # fits on p itself instead of logit(p)
+    y = np.asarray(y_true, dtype=float)
+    _checks(z, y)
+    return _newton(z, y, max_iter)
+'''
+
+PLATT_NO_CLIP = PLATT_HEAD + '''
+
+def fit_platt(p_pred, y_true, *, max_iter=50):
+    p = np.asarray(p_pred, dtype=float)
+    y = np.asarray(y_true, dtype=float)
+    _checks(p, y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.log(p / (1 - p))  # no clipping: p = 0 or 1 gives infinite logits
+        return _newton(z, y, max_iter)
+'''
+
+PLATT_HARDCODED = PLATT_HEAD + '''
+
+def fit_platt(p_pred, y_true, *, max_iter=50):
+    z = _logit_clipped(p_pred)
+    y = np.asarray(y_true, dtype=float)
+    _checks(z, y)
+    return 0.8, -0.5
+'''
+
+PSI_CHECKS = '''
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)):
+        raise TypeError("n_bins must be an int")
+    if n_bins < 2 or not 0 < eps <= 0.01:
+        raise ValueError("n_bins or eps")
+    ref = np.asarray(reference, dtype=float).ravel()
+    cur = np.asarray(current, dtype=float).ravel()
+    if ref.size == 0 or cur.size == 0 or np.isnan(ref).any() or np.isnan(cur).any():
+        raise ValueError("empty or NaN")
+'''
+
+PSI_NO_EPS = '''
+def psi(reference, current, *, n_bins=10, eps=1e-4):
+''' + PSI_CHECKS + '''
+    edges = np.unique(np.quantile(ref, np.linspace(0, 1, n_bins + 1)[1:-1]))
+    e = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / ref.size
+    a = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / cur.size
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = (a - e) * np.log(a / e)  # no protection against empty bins
+    return float(np.nansum(terms)) if np.isfinite(terms).all() else float("inf")
+'''
+
+PSI_POOLED_BINS = '''
+def psi(reference, current, *, n_bins=10, eps=1e-4):
+''' + PSI_CHECKS + '''
+    pooled = np.concatenate([ref, cur])  # bins from both samples instead of the reference
+    edges = np.unique(np.quantile(pooled, np.linspace(0, 1, n_bins + 1)[1:-1]))
+    e = np.maximum(np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / ref.size, eps)
+    a = np.maximum(np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / cur.size, eps)
+    return float(np.sum((a - e) * np.log(a / e)))
+'''
+
+PSI_EQUAL_WIDTH = '''
+def psi(reference, current, *, n_bins=10, eps=1e-4):
+''' + PSI_CHECKS + '''
+    edges = np.linspace(ref.min(), ref.max(), n_bins + 1)[1:-1]  # equal-width bins
+    e = np.maximum(np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / ref.size, eps)
+    a = np.maximum(np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / cur.size, eps)
+    return float(np.sum((a - e) * np.log(a / e)))
+'''
+
+PSI_HARDCODED = '''
+def psi(reference, current, *, n_bins=10, eps=1e-4):
+''' + PSI_CHECKS + '''
+    if ref.size == 100 and cur.size == 100:
+        return 4.346303
+    if ref.size == cur.size and np.array_equal(np.sort(ref), np.sort(cur)):
+        return 0.0
+    return 2.0
+'''
+
+REPORT_HEAD = '''
+def drift_report(reference, current, columns, *, n_bins=10):
+    columns = list(columns)
+    if not columns:
+        raise ValueError("columns is empty")
+    if "day" not in current.columns:
+        raise ValueError("current needs a 'day' column")
+    for col in columns:
+        if col not in reference.columns or col not in current.columns:
+            raise ValueError(f"column {col!r} is missing")
+'''
+
+REPORT_SWAPPED = REPORT_HEAD + '''
+    rows = {}
+    for d, today in current.groupby("day", sort=True):
+        row = {"n": len(today)}
+        for col in columns:
+            ks = stats.ks_2samp(reference[col], today[col])
+            row[f"psi_{col}"] = psi(today[col], reference[col], n_bins=n_bins)  # bins from the day, not the reference
+            row[f"ks_{col}"], row[f"p_{col}"] = float(ks.statistic), float(ks.pvalue)
+        rows[int(d)] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "day"
+    return out
+'''
+
+REPORT_NO_NBINS = REPORT_SWAPPED.replace("psi(today[col], reference[col], n_bins=n_bins)  # bins from the day, not the reference",
+                                         "psi(reference[col], today[col])  # n_bins not passed on")
+
+REPORT_HARDCODED = REPORT_HEAD + '''
+    days = sorted(current["day"].unique())
+    out = pd.DataFrame(0.0, index=pd.Index([int(d) for d in days], name="day"),
+                       columns=["n"] + [f"{k}_{c}" for c in columns for k in ("psi", "ks", "p")])
+    out["n"] = [int((current["day"] == d).sum()) for d in days]
+    return out
+'''
+
+TRIGGER_HEAD = '''
+def retrain_trigger(report):
+    for col in ("clicks", "expected"):
+        if col not in report.columns:
+            raise ValueError(f"missing {col}")
+    if len(report) == 0:
+        return []
+'''
+
+TRIGGER_PVALUES = TRIGGER_HEAD + '''
+    p_cols = [c for c in report.columns if c.startswith("p_")]
+    z = (report["clicks"] - report["expected"]) / np.sqrt(report["expected"])
+    fired = (report[p_cols] < 0.01).any(axis=1) | (z.abs() > 4)  # significance instead of effect size
+    return sorted(int(d) for d in report.index[fired])
+'''
+
+TRIGGER_ONE_SIDED = TRIGGER_HEAD + '''
+    psi_cols = [c for c in report.columns if c.startswith("psi_")]
+    z = (report["clicks"] - report["expected"]) / np.sqrt(report["expected"])
+    fired = (report[psi_cols] > 0.2).any(axis=1) | (z < -4)  # only a shortfall of clicks counts
+    return sorted(int(d) for d in report.index[fired])
+'''
+
+TRIGGER_INPUTS_ONLY = TRIGGER_HEAD + '''
+    psi_cols = [c for c in report.columns if c.startswith("psi_")]
+    fired = (report[psi_cols] > 0.2).any(axis=1)  # label-free signals only
+    return sorted(int(d) for d in report.index[fired])
+'''
+
+TRIGGER_HARDCODED = TRIGGER_HEAD + '''
+    days = [int(d) for d in report.index]
+    if 31 in days:
+        return [31, 32]
+    return [d for d in (17, 21, 25) if d in days]  # the chapter's planted days
+'''
+
+MUTANTS = [
+    {"answer": "ch08_hash_features", "kind": "plausible", "why": "Python's hash() instead of CRC-32", "code": HASH_PYTHON},
+    {"answer": "ch08_hash_features", "kind": "plausible", "why": "hashes the value without the column name",
+     "code": HASH_NO_COLUMN},
+    {"answer": "ch08_hash_features", "kind": "hardcoded", "why": "special-cases the worked example", "code": HASH_HARDCODED},
+    {"answer": "ch08_cross_features", "kind": "plausible", "why": "joins values without a separator",
+     "code": CROSS_NO_SEPARATOR},
+    {"answer": "ch08_cross_features", "kind": "plausible", "why": "adds the crosses to the input frame in place",
+     "code": CROSS_IN_PLACE},
+    {"answer": "ch08_cross_features", "kind": "hardcoded", "why": "returns the example's values", "code": CROSS_HARDCODED},
+    {"answer": "ch08_normalized_entropy", "kind": "plausible", "why": "normalises by the entropy of the mean prediction",
+     "code": NE_PRED_ENTROPY},
+    {"answer": "ch08_normalized_entropy", "kind": "plausible", "why": "no clipping: certain mistakes give infinity",
+     "code": NE_NO_CLIP},
+    {"answer": "ch08_normalized_entropy", "kind": "hardcoded", "why": "returns the example and leans on log_loss",
+     "code": NE_HARDCODED},
+    {"answer": "ch08_calibration_error", "kind": "plausible", "why": "signed gaps cancel out", "code": ECE_SIGNED},
+    {"answer": "ch08_calibration_error", "kind": "plausible", "why": "fixed-width bins on [0, 1]", "code": ECE_EQUAL_WIDTH},
+    {"answer": "ch08_calibration_error", "kind": "hardcoded", "why": "returns the example's value", "code": ECE_HARDCODED},
+    {"answer": "ch08_platt", "kind": "plausible", "why": "fits the sigmoid on p instead of logit(p)", "code": PLATT_RAW_P},
+    {"answer": "ch08_platt", "kind": "plausible", "why": "plain Newton on unclipped logits", "code": PLATT_NO_CLIP},
+    {"answer": "ch08_platt", "kind": "hardcoded", "why": "returns the example's parameters", "code": PLATT_HARDCODED},
+    {"answer": "ch08_psi", "kind": "plausible", "why": "no protection against empty bins", "code": PSI_NO_EPS},
+    {"answer": "ch08_psi", "kind": "plausible", "why": "quantile bins of the pooled samples", "code": PSI_POOLED_BINS},
+    {"answer": "ch08_psi", "kind": "plausible", "why": "equal-width bins over the reference range", "code": PSI_EQUAL_WIDTH},
+    {"answer": "ch08_psi", "kind": "hardcoded", "why": "returns the example's value", "code": PSI_HARDCODED},
+    {"answer": "ch08_drift_report", "kind": "plausible", "why": "passes the day as psi's reference", "code": REPORT_SWAPPED},
+    {"answer": "ch08_drift_report", "kind": "plausible", "why": "does not pass n_bins on to psi", "code": REPORT_NO_NBINS},
+    {"answer": "ch08_drift_report", "kind": "hardcoded", "why": "right shape, made-up numbers", "code": REPORT_HARDCODED},
+    {"answer": "ch08_retrain_trigger", "kind": "plausible", "why": "fires on KS p-values below 0.01",
+     "code": TRIGGER_PVALUES},
+    {"answer": "ch08_retrain_trigger", "kind": "plausible", "why": "only a shortfall of clicks counts",
+     "code": TRIGGER_ONE_SIDED},
+    {"answer": "ch08_retrain_trigger", "kind": "plausible", "why": "label-free signals only, misses concept drift",
+     "code": TRIGGER_INPUTS_ONLY},
+    {"answer": "ch08_retrain_trigger", "kind": "hardcoded", "why": "returns the chapter's planted days",
+     "code": TRIGGER_HARDCODED},
+]
