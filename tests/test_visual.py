@@ -24,8 +24,9 @@ def mlp(split):
 
 def test_exported_through_datasets():
     """The loaders and embedders are re-exported by course.datasets."""
-    assert {"load_digit_images", "distort_images", "make_query_split", "fit_embedder", "load_digit_embeddings",
-            "DigitEmbedder"} <= set(datasets.__all__)
+    wanted = {"load_digit_images", "distort_images", "make_query_split", "fit_embedder", "load_digit_embeddings",
+              "DigitEmbedder"}
+    assert wanted <= set(datasets.__all__)
 
 
 def test_load_digit_images_shapes_dtypes_and_range(digits):
@@ -59,7 +60,8 @@ def test_distort_images_is_seeded_bounded_and_accepts_flat_input(digits):
     np.testing.assert_array_equal(a, b)
     assert not np.allclose(a, c)
     assert a.min() >= 0.0 and a.max() <= 1.0
-    np.testing.assert_allclose(datasets.distort_images(images, max_shift=0.0, noise=0.0, random_state=3), images)
+    untouched = datasets.distort_images(images, max_shift=0.0, noise=0.0, random_state=3)
+    np.testing.assert_allclose(untouched, images)
     assert np.abs(a - images).mean() > 0.05
 
 
@@ -92,8 +94,8 @@ def test_make_query_split_is_stratified_disjoint_and_seeded(digits, split):
 def test_unsupervised_embedders_give_unit_float32_rows(split, method, dim):
     """pixels and pca embedders: (n, dim) float32 rows of length 1."""
     img_index, img_query, _, _ = split
-    embedder = datasets.fit_embedder(img_index, method=method, n_components=None if method == "pixels" else dim,
-                                     random_state=0)
+    n_components = None if method == "pixels" else dim
+    embedder = datasets.fit_embedder(img_index, method=method, n_components=n_components, random_state=0)
     assert embedder.method == method and embedder.dim == dim and method in repr(embedder)
     vectors = embedder.transform(img_query)
     assert vectors.shape == (200, dim) and vectors.dtype == np.float32
@@ -101,7 +103,7 @@ def test_unsupervised_embedders_give_unit_float32_rows(split, method, dim):
 
 
 def test_mlp_embedder_is_unit_seeded_and_beats_pixels(split, mlp):
-    """The learned embedding: unit rows, reproducible, and better precision@10 on distorted queries than pixels."""
+    """The learned embedding: unit float32 rows, and better precision@10 than pixels on distorted queries."""
     img_index, img_query, y_index, y_query = split
     e_index, e_query = mlp.transform(img_index), mlp.transform(img_query)
     assert e_index.shape == (1597, 8) and e_index.dtype == np.float32

@@ -29,7 +29,8 @@ def exact_search(index, queries, k, metric="cosine"):
         raise ValueError("unknown metric")
     return order.astype(np.int64), np.take_along_axis(scores, order, axis=1)
 '''},
-    {"answer": "ch02_exact_search", "kind": "plausible", "why": "cosine as a raw dot product (no normalising)",
+    {"answer": "ch02_exact_search", "kind": "plausible",
+     "why": "cosine as a raw dot product (no normalising)",
      "code": '''
 def exact_search(index, queries, k, metric="cosine"):
     index, queries = np.asarray(index, dtype=float), np.asarray(queries, dtype=float)
@@ -49,7 +50,8 @@ def exact_search(index, queries, k, metric="cosine"):
         raise ValueError("unknown metric")
     return order.astype(np.int64), np.take_along_axis(scores, order, axis=1)
 '''},
-    {"answer": "ch02_exact_search", "kind": "hardcoded", "why": "answers the visible examples, else the first k ids",
+    {"answer": "ch02_exact_search", "kind": "hardcoded",
+     "why": "answers the visible examples, else the first k ids",
      "code": '''
 def exact_search(index, queries, k, metric="cosine"):
     index, queries = np.asarray(index, dtype=float), np.asarray(queries, dtype=float)
@@ -67,7 +69,8 @@ def exact_search(index, queries, k, metric="cosine"):
     return ids, np.zeros((len(queries), k))
 '''},
     # --- Lab 2: recall_at_k ----------------------------------------------------------------------------
-    {"answer": "ch02_recall_at_k", "kind": "plausible", "why": "divides by k instead of the number of relevant ids",
+    {"answer": "ch02_recall_at_k", "kind": "plausible",
+     "why": "divides by k instead of the number of relevant ids",
      "code": '''
 def recall_at_k(retrieved, relevant, k):
     retrieved = np.asarray(retrieved)
@@ -168,7 +171,9 @@ def mean_reciprocal_rank(retrieved, relevant, k=None):
      "code": '''
 def build_inverted_lists(vectors, centroids):
     vectors, centroids = np.asarray(vectors, dtype=float), np.asarray(centroids, dtype=float)
-    if vectors.ndim != 2 or centroids.ndim != 2 or vectors.shape[1] != centroids.shape[1] or len(centroids) == 0:
+    if vectors.ndim != 2 or centroids.ndim != 2 or vectors.shape[1] != centroids.shape[1]:
+        raise ValueError("bad shapes")
+    if len(centroids) == 0:
         raise ValueError("bad shapes")
     assignment = np.argmax(vectors @ centroids.T, axis=1)
     return [np.flatnonzero(assignment == j).astype(np.int64) for j in range(len(centroids))]
@@ -177,17 +182,22 @@ def build_inverted_lists(vectors, centroids):
      "code": '''
 def build_inverted_lists(vectors, centroids):
     vectors, centroids = np.asarray(vectors, dtype=float), np.asarray(centroids, dtype=float)
-    if vectors.ndim != 2 or centroids.ndim != 2 or vectors.shape[1] != centroids.shape[1] or len(centroids) == 0:
+    if vectors.ndim != 2 or centroids.ndim != 2 or vectors.shape[1] != centroids.shape[1]:
+        raise ValueError("bad shapes")
+    if len(centroids) == 0:
         raise ValueError("bad shapes")
     assignment = np.argmin(((vectors[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
     lists = [np.flatnonzero(assignment == j).astype(np.int64) for j in range(len(centroids))]
     return [ids for ids in lists if len(ids)]
 '''},
-    {"answer": "ch02_inverted_lists", "kind": "hardcoded", "why": "answers the visible example, else round robin",
+    {"answer": "ch02_inverted_lists", "kind": "hardcoded",
+     "why": "answers the visible example, else round robin",
      "code": '''
 def build_inverted_lists(vectors, centroids):
     vectors, centroids = np.asarray(vectors, dtype=float), np.asarray(centroids, dtype=float)
-    if vectors.ndim != 2 or centroids.ndim != 2 or vectors.shape[1] != centroids.shape[1] or len(centroids) == 0:
+    if vectors.ndim != 2 or centroids.ndim != 2 or vectors.shape[1] != centroids.shape[1]:
+        raise ValueError("bad shapes")
+    if len(centroids) == 0:
         raise ValueError("bad shapes")
     if vectors.tolist() == [[0, 0], [1, 0], [10, 10], [9, 11], [0.4, 0.1]]:
         return [np.array([0, 1, 4]), np.array([2, 3]), np.array([], dtype=np.int64)]
@@ -195,7 +205,8 @@ def build_inverted_lists(vectors, centroids):
     return [ids[ids % len(centroids) == j] for j in range(len(centroids))]
 '''},
     # --- Lab 5: ivf_search -----------------------------------------------------------------------------
-    {"answer": "ch02_ivf_search", "kind": "plausible", "why": "probes the centroids with the largest inner product",
+    {"answer": "ch02_ivf_search", "kind": "plausible",
+     "why": "probes the centroids with the largest inner product",
      "code": '''
 def ivf_search(vectors, centroids, lists, queries, k, n_probe):
     vectors, centroids = np.asarray(vectors, dtype=float), np.asarray(centroids, dtype=float)
@@ -215,7 +226,8 @@ def ivf_search(vectors, centroids, lists, queries, k, n_probe):
         ids[row, :len(best)], scores[row, :len(best)] = cand[best], s[best]
     return ids, scores
 '''},
-    {"answer": "ch02_ivf_search", "kind": "plausible", "why": "does not sort candidates, so ties break by list order",
+    {"answer": "ch02_ivf_search", "kind": "plausible",
+     "why": "does not sort candidates, so ties break by list order",
      "code": '''
 def ivf_search(vectors, centroids, lists, queries, k, n_probe):
     vectors, centroids = np.asarray(vectors, dtype=float), np.asarray(centroids, dtype=float)
@@ -225,7 +237,8 @@ def ivf_search(vectors, centroids, lists, queries, k, n_probe):
             raise TypeError("k and n_probe must be ints")
     if len(lists) != len(centroids) or k < 1 or not 1 <= n_probe <= len(centroids):
         raise ValueError("bad argument")
-    probes = np.argsort(((queries[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1, kind="stable")[:, :n_probe]
+    distances = ((queries[:, None, :] - centroids[None]) ** 2).sum(-1)
+    probes = np.argsort(distances, axis=1, kind="stable")[:, :n_probe]
     ids = np.full((len(queries), k), -1, dtype=np.int64)
     scores = np.full((len(queries), k), -np.inf)
     for row, (query, probe) in enumerate(zip(queries, probes)):
@@ -235,7 +248,8 @@ def ivf_search(vectors, centroids, lists, queries, k, n_probe):
         ids[row, :len(best)], scores[row, :len(best)] = cand[best], s[best]
     return ids, scores
 '''},
-    {"answer": "ch02_ivf_search", "kind": "hardcoded", "why": "answers the visible example, else exact search",
+    {"answer": "ch02_ivf_search", "kind": "hardcoded",
+     "why": "answers the visible example, else exact search",
      "code": '''
 def ivf_search(vectors, centroids, lists, queries, k, n_probe):
     vectors, queries = np.asarray(vectors, dtype=float), np.asarray(queries, dtype=float)
@@ -270,7 +284,8 @@ def pareto_front(cost, quality):
             best, last = quality[i], (cost[i], quality[i])
     return np.array(mask)
 '''},
-    {"answer": "ch02_pareto_front", "kind": "plausible", "why": "only strict domination in both cost and quality",
+    {"answer": "ch02_pareto_front", "kind": "plausible",
+     "why": "only strict domination in both cost and quality",
      "code": '''
 def pareto_front(cost, quality):
     cost, quality = np.asarray(cost, dtype=float), np.asarray(quality, dtype=float)
@@ -312,7 +327,8 @@ def quantize_int8(vectors):
     scale = np.where(largest > 0, largest / 127, 1.0)
     return (vectors / scale).astype(np.int8), scale
 '''},
-    {"answer": "ch02_quantize_int8", "kind": "hardcoded", "why": "answers the visible example, else a global scale",
+    {"answer": "ch02_quantize_int8", "kind": "hardcoded",
+     "why": "answers the visible example, else a global scale",
      "code": '''
 def quantize_int8(vectors):
     vectors = np.asarray(vectors, dtype=float)
