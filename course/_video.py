@@ -185,7 +185,8 @@ def make_video_queries(n_queries=300, *, films=None, intent_mix=(0.35, 0.2, 0.45
 
     queries = pd.DataFrame({"query_id": np.arange(n, dtype=np.int64), "text": pd.Series(texts, dtype=str),
                             "intent": pd.Categorical.from_codes(intents, _INTENTS)})
-    rows = [(q, int(cat.film_id[j]), int(g)) for q, grade in enumerate(grades) for j, g in sorted(grade.items())]
+    rows = [(q, int(cat.film_id[j]), int(g))
+            for q, grade in enumerate(grades) for j, g in sorted(grade.items())]
     qrels = pd.DataFrame(rows, columns=["query_id", "film_id", "grade"]).astype(np.int64)
     if not return_truth:
         return queries, qrels, visual
@@ -200,7 +201,8 @@ def _check_mix(intent_mix) -> np.ndarray:
     except (TypeError, ValueError):
         raise TypeError(f"intent_mix must be three numbers, got {intent_mix!r}") from None
     if mix.shape != (3,) or not np.all(np.isfinite(mix)) or np.any(mix < 0) or mix.sum() <= 0:
-        raise ValueError(f"intent_mix must be three non-negative numbers with a positive sum, got {intent_mix!r}")
+        raise ValueError(f"intent_mix must be three non-negative numbers with a positive sum, "
+                         f"got {intent_mix!r}")
     return mix / mix.sum()
 
 
@@ -264,7 +266,8 @@ class _Catalogue:
         for j, (d, c) in enumerate(zip(films["director"], films["cast"])):
             for name in {*_split(d), *_split(c)}:
                 people.setdefault(name, []).append(j)
-        self.people = sorted((name, js) for name, js in people.items() if len(js) >= 2 and len(_words(name)) >= 2)
+        self.people = sorted((name, js) for name, js in people.items()
+                             if len(js) >= 2 and len(_words(name)) >= 2)
         weight = np.array([pop[js].sum() for _, js in self.people], dtype=float)
         self.person_p = weight / weight.sum() if len(weight) and weight.sum() > 0 else None
         self.genre_mask = {g: np.array([g in gs for gs in self.genres]) for g in _GENRE_PHRASES}
@@ -296,7 +299,8 @@ class _Catalogue:
         if rng.random() < 0.3:
             text = f"{text} {'movies' if rng.random() < 0.6 else 'films'}"
         genres = [g for j in js for g in self.genres[j]]
-        return text, {"intent": "person", "person": name, "films": list(js), "genres": genres}, {j: 2 for j in js}
+        facet = {"intent": "person", "person": name, "films": list(js), "genres": genres}
+        return text, facet, {j: 2 for j in js}
 
     def draw_topic(self, rng):
         for _ in range(100):
@@ -364,7 +368,8 @@ class _VisualSpace:
             return _unit(v + 0.4 * rng.normal(size=self.DIM) / np.sqrt(self.DIM))
         if intent == "title":
             j = facet["film"]
-            return _unit((0.2 + 1.3 * self.cat.fame[j]) * self.films[j] + 0.8 * _unit(rng.normal(size=self.DIM)))
+            known = 0.2 + 1.3 * self.cat.fame[j]  # the model knows famous titles better
+            return _unit(known * self.films[j] + 0.8 * _unit(rng.normal(size=self.DIM)))
         typical = _unit(np.mean(self.films[facet["films"]], axis=0))
         return _unit(0.6 * typical + 0.8 * _unit(rng.normal(size=self.DIM)))
 

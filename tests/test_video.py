@@ -40,8 +40,8 @@ def test_shipped_file_matches_its_license_record():
 def test_load_films_shape_dtypes_and_values(films):
     """5,000 films, film_id equal to the row position, the documented dtypes and sane values."""
     assert films.shape == (5000, 12)
-    assert list(films.columns) == ["film_id", "imdb_id", "title", "year", "genres", "director", "cast", "country",
-                                   "language", "runtime", "rt_meter", "rt_reviews"]
+    assert list(films.columns) == ["film_id", "imdb_id", "title", "year", "genres", "director", "cast",
+                                   "country", "language", "runtime", "rt_meter", "rt_reviews"]
     assert np.array_equal(films.film_id.to_numpy(), np.arange(5000))
     for col in ("film_id", "year", "rt_meter", "rt_reviews"):
         assert films[col].dtype == np.int64, col
