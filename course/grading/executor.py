@@ -491,8 +491,9 @@ class Executor:
             if name not in run.truncated:
                 run.truncated.add(name)
                 which = "cell" if run.bytes + size > limit_cell else "notebook"
-                note = f"\n[output truncated by the grader: this {which} printed more than it may keep]\n"
-                run.outputs.append(nbformat.v4.new_output("stream", name=name, text=note))
+                note = f"[output truncated by the grader: this {which} printed more than it may keep]\n"
+                # first in the cell, so that nbgrader's LimitOutput (which keeps the first lines) keeps it
+                run.outputs.insert(0, nbformat.v4.new_output("stream", name=name, text=note))
                 if len(run.truncated) == 1:
                     self.events.append(Event("truncated", None, f"{which} output cap reached"))
             return

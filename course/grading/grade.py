@@ -254,26 +254,14 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
         work = Path(tempfile.mkdtemp(prefix="mlsd-grade-"))
         os.chmod(work, 0o711)
         try:
-            log(f"Generating {assignment} from source/ ...")
-            template = make_template(root, assignment, work / "template")
-            releases = release_notebooks(template, assignment)
             fingerprint = source_fingerprint(root, assignment, json.dumps(settings, sort_keys=True))
             students, skipped = _students(submitted, opts.students, log)
             warnings_out += skipped
             if not students:
                 warnings_out.append(f"no submissions of {assignment} under {submitted}")
-
             gb = open_gradebook(db_url, course_id)
-            tgb = open_gradebook(f"sqlite:///{template / 'gradebook.db'}", course_id)
-            try:
-                changes = sync_assignment(gb, tgb, assignment)
-            finally:
-                tgb.close()
-            if changes:
-                log("gradebook: added " + ", ".join(changes))
-
             outcomes: dict[str, Outcome] = {}
-            jobs: list[tuple[str, dict, dict]] = []   # (student, job, state)
+            todo: list = []
             for student in students:
                 folder = submitted / student / assignment
                 if not folder.exists() and not folder.is_symlink():
@@ -290,12 +278,27 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                         and (state.get("status") != "graded" or (autograded / student / assignment).is_dir())):
                     outcomes[student] = Outcome(student, "unchanged", 0.0, scores, list(state.get("review", [])),
                                                 list(state.get("notes", [])))
-                    continue
+                else:
+                    todo.append((student, sub, state, state_path, scores))
+
+            jobs: list[tuple[str, dict, dict]] = []   # (student, job, state)
+            if todo:
+                log(f"Generating {assignment} from source/ ...")
+                template = make_template(root, assignment, work / "template")
+                releases = release_notebooks(template, assignment)
+                tgb = open_gradebook(f"sqlite:///{template / 'gradebook.db'}", course_id)
+                try:
+                    changes = sync_assignment(gb, tgb, assignment)
+                finally:
+                    tgb.close()
+                if changes:
+                    log("gradebook: added " + ", ".join(changes))
+            for student, sub, state, state_path, scores in todo:
                 review = [str(f) for f in sub.flags]
                 notes: list[str] = []
                 if state.get("digest") and state.get("digest") != sub.digest:
                     notes.append("resubmitted since the last grading")
-                    if scores and scores.get("manual"):
+                    if scores and scores.get("manual_graded"):
                         review.append("manual-grade: manual grades from the earlier version were kept; "
                                       "check they still apply")
                 cleaned: dict[str, str] = {}

@@ -176,9 +176,10 @@ def submission_scores(gb, assignment: str, student: str) -> dict | None:
     except MissingEntry:
         return None
     auto = auto_max = manual = manual_max = 0.0
-    pending = 0
+    pending = graded_by_hand = 0
     for nb in sub.notebooks:
         for g in nb.grades:
+            graded_by_hand += int(g.manual_score is not None)
             is_manual = g.cell.cell_type == "markdown" or _is_answer(nb, g)
             score = g.score or 0.0
             if is_manual:
@@ -189,7 +190,7 @@ def submission_scores(gb, assignment: str, student: str) -> dict | None:
                 auto += score
                 auto_max += g.max_score
     return {"auto": auto, "auto_max": auto_max, "manual": manual, "manual_max": manual_max,
-            "pending": pending, "total": sub.score, "max": sub.max_score,
+            "pending": pending, "manual_graded": graded_by_hand, "total": sub.score, "max": sub.max_score,
             "timestamp": sub.timestamp.isoformat() if sub.timestamp else None}
 
 

@@ -133,9 +133,8 @@ def readonly_paths(course_root: Path | None = None) -> list[Path]:
         p = sysconfig.get_paths().get(key)
         if p:
             wanted.add(Path(p).resolve())
-    for entry in sys.path:  # .pth-added folders; never the current folder
-        if entry and os.path.isdir(entry) and not entry.endswith(".zip"):
-            wanted.add(Path(entry).resolve())
+    for site_dir in {sysconfig.get_paths().get("purelib"), sysconfig.get_paths().get("platlib")} - {None}:
+        wanted |= _pth_folders(Path(site_dir))
     root = Path(course_root).resolve() if course_root else None
     keep = []
     for p in sorted(wanted, key=lambda q: (len(q.parts), str(q))):
@@ -149,6 +148,24 @@ def readonly_paths(course_root: Path | None = None) -> list[Path]:
             continue  # /usr is bound as a whole
         keep.append(p)
     return keep
+
+
+def _pth_folders(site_dir: Path) -> set[Path]:
+    """Folders that ``.pth`` files add to the path (not sys.path itself, which holds the current folder)."""
+    out = set()
+    for pth in site_dir.glob("*.pth") if site_dir.is_dir() else []:
+        try:
+            lines = pth.read_text(errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            line = line.strip()
+            if not line or line.startswith(("#", "import ", "import\t")):
+                continue
+            path = (site_dir / line).resolve()
+            if path.is_dir():
+                out.add(path)
+    return out
 
 
 def _etc_files() -> list[str]:

@@ -52,8 +52,22 @@ def run_job(job: dict, uid: int | None) -> dict:
     return out
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the grade process that started it goes away."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    _die_with_parent()
     sandbox = "--sandbox" in argv
     proto = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
