@@ -10,7 +10,8 @@ from ._validation import check_bool, check_float, check_int, check_random_state
 
 __all__ = ["make_click_log"]
 
-AD_CATEGORIES = ("retail", "travel", "finance", "games", "auto", "food", "beauty", "tech", "education", "health")
+AD_CATEGORIES = ("retail", "travel", "finance", "games", "auto", "food", "beauty", "tech", "education",
+                 "health")
 SITE_CATEGORIES = ("news", "sports", "games", "video", "social", "shopping", "weather", "blogs")
 DEVICE_TYPES = ("mobile", "desktop", "tablet")
 DRIFT_KINDS = ("traffic", "concept")
@@ -137,7 +138,8 @@ def make_click_log(n_samples=200_000, *, n_days=28, drift_days=(17, 21, 25), dri
     games_ads = np.flatnonzero(ad_cat == AD_CATEGORIES.index("games"))
     to_games = new & (rng.random(n_rows) < 0.5)
     if games_ads.size:
-        ad[to_games] = rng.choice(games_ads, size=int(to_games.sum()), p=ad_pop[games_ads] / ad_pop[games_ads].sum())
+        games_pop = ad_pop[games_ads] / ad_pop[games_ads].sum()
+        ad[to_games] = rng.choice(games_ads, size=int(to_games.sum()), p=games_pop)
     site = np.where(new, n_sites + rng.choice(n_new_sites, size=n_rows, p=new_site_pop),
                     rng.choice(n_sites, size=n_rows, p=site_pop))
     # Impressions over the last 30 days follow how often the user shows up here (the log is a sample).
@@ -145,18 +147,20 @@ def make_click_log(n_samples=200_000, *, n_days=28, drift_days=(17, 21, 25), dri
     activity *= rng.lognormal(0.0, 0.5, size=len(activity))
     device = _mixture(rng, np.where(new[:, None], _DEVICE_NEW_SOURCE,
                                     np.where(weekend[:, None], _DEVICE_WEEKEND, _DEVICE_WEEKDAY)))
-    hour = np.where(new, rng.choice(24, size=n_rows, p=_hours(night=True)), rng.choice(24, size=n_rows, p=_hours()))
+    hour = np.where(new, rng.choice(24, size=n_rows, p=_hours(night=True)),
+                    rng.choice(24, size=n_rows, p=_hours()))
     position = rng.choice(3, size=n_rows, p=_POSITION_SHARE)
     impressions = rng.poisson(activity[user])
     clicks_30d = rng.binomial(impressions, _sigmoid(-3.4 + user_eff[user]))
 
     acat, scat = ad_cat[ad], site_cat[site]
-    logit = (user_eff[user] + ad_eff[ad] + site_eff[site] + _DEVICE_EFFECT[device] + _POSITION_EFFECT[position]
-             + 0.35 * np.sin(2 * np.pi * (hour - 15) / 24) + cross_site[acat, scat] + cross_device[acat, device])
+    logit = (user_eff[user] + ad_eff[ad] + site_eff[site] + _DEVICE_EFFECT[device]
+             + _POSITION_EFFECT[position] + 0.35 * np.sin(2 * np.pi * (hour - 15) / 24)
+             + cross_site[acat, scat] + cross_device[acat, device])
     intercept = _solve_intercept(logit, rate)
     p_stable = _sigmoid(logit + intercept)
-    p = np.where(np.isin(day, concept_days) & (device == 0), _sigmoid(logit + intercept + CONCEPT_MOBILE_SHIFT),
-                 p_stable)
+    broken = np.isin(day, concept_days) & (device == 0)
+    p = np.where(broken, _sigmoid(logit + intercept + CONCEPT_MOBILE_SHIFT), p_stable)
     y = (rng.random(n_rows) < p).astype(np.int64)
 
     order = np.lexsort((rng.random(n_rows), hour, day))

@@ -85,7 +85,8 @@ def test_crosses_matter(log):
     logit = np.log(truth["p_stable"] / (1 - truth["p_stable"]))
     frame = pd.DataFrame({"a": X["ad_category"], "s": X["site_category"], "z": logit})
     cell = frame.groupby(["a", "s"])["z"].mean().unstack()
-    additive = cell.mean(axis=1).to_numpy()[:, None] + cell.mean(axis=0).to_numpy()[None, :] - cell.stack().mean()
+    rows, cols = cell.mean(axis=1).to_numpy(), cell.mean(axis=0).to_numpy()
+    additive = rows[:, None] + cols[None, :] - cell.stack().mean()
     assert np.nanstd(cell.to_numpy() - additive) > 0.3
 
 
@@ -122,11 +123,12 @@ def test_drift_arguments_and_defaults():
     X, _, truth = datasets.make_click_log(5000, n_days=10, drift_days=(), random_state=0, return_truth=True)
     assert truth["drift_days"] == () and truth["stable_days"] == tuple(range(10))
     assert (truth["source"] == "organic").all()
-    _, _, truth = datasets.make_click_log(5000, n_days=10, drift_days=(8, 3), drift_kinds=("concept", "traffic"),
-                                          random_state=0, return_truth=True)
+    _, _, truth = datasets.make_click_log(5000, n_days=10, drift_days=(8, 3),
+                                          drift_kinds=("concept", "traffic"), random_state=0, return_truth=True)
     assert truth["drift_days"] == (3, 8) and truth["drift_kinds"] == {3: "traffic", 8: "concept"}
     assert set(truth["shifts"]) == {3, 8}
-    _, _, truth = datasets.make_click_log(5000, n_days=10, drift_days=(2, 4, 6), random_state=0, return_truth=True)
+    _, _, truth = datasets.make_click_log(5000, n_days=10, drift_days=(2, 4, 6), random_state=0,
+                                          return_truth=True)
     assert truth["drift_kinds"] == {2: "traffic", 4: "concept", 6: "traffic"}
 
 

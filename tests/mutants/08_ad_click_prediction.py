@@ -23,8 +23,9 @@ def hash_features(frame, columns, n_buckets, *, signed=False):
     return m
 '''
 
-HASH_NO_COLUMN = HASH_PYTHON.replace('h = hash(f"{col}={v}") & 0xFFFFFFFF  # Python\'s salted hash instead of CRC-32',
-                                     'h = zlib.crc32(str(v).encode("utf-8"))  # the value alone, no column name')
+HASH_NO_COLUMN = HASH_PYTHON.replace(
+    'h = hash(f"{col}={v}") & 0xFFFFFFFF  # Python\'s salted hash instead of CRC-32',
+    'h = zlib.crc32(str(v).encode("utf-8"))  # the value alone, no column name')
 
 HASH_HARDCODED = '''
 def hash_features(frame, columns, n_buckets, *, signed=False):
@@ -243,8 +244,9 @@ def psi(reference, current, *, n_bins=10, eps=1e-4):
 ''' + PSI_CHECKS + '''
     pooled = np.concatenate([ref, cur])  # bins from both samples instead of the reference
     edges = np.unique(np.quantile(pooled, np.linspace(0, 1, n_bins + 1)[1:-1]))
-    e = np.maximum(np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / ref.size, eps)
-    a = np.maximum(np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / cur.size, eps)
+    e = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / ref.size
+    a = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / cur.size
+    e, a = np.maximum(e, eps), np.maximum(a, eps)
     return float(np.sum((a - e) * np.log(a / e)))
 '''
 
@@ -252,8 +254,9 @@ PSI_EQUAL_WIDTH = '''
 def psi(reference, current, *, n_bins=10, eps=1e-4):
 ''' + PSI_CHECKS + '''
     edges = np.linspace(ref.min(), ref.max(), n_bins + 1)[1:-1]  # equal-width bins
-    e = np.maximum(np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / ref.size, eps)
-    a = np.maximum(np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / cur.size, eps)
+    e = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / ref.size
+    a = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / cur.size
+    e, a = np.maximum(e, eps), np.maximum(a, eps)
     return float(np.sum((a - e) * np.log(a / e)))
 '''
 
@@ -293,8 +296,9 @@ REPORT_SWAPPED = REPORT_HEAD + '''
     return out
 '''
 
-REPORT_NO_NBINS = REPORT_SWAPPED.replace("psi(today[col], reference[col], n_bins=n_bins)  # bins from the day, not the reference",
-                                         "psi(reference[col], today[col])  # n_bins not passed on")
+REPORT_NO_NBINS = REPORT_SWAPPED.replace(
+    "psi(today[col], reference[col], n_bins=n_bins)  # bins from the day, not the reference",
+    "psi(reference[col], today[col])  # n_bins not passed on")
 
 REPORT_HARDCODED = REPORT_HEAD + '''
     days = sorted(current["day"].unique())
@@ -340,41 +344,40 @@ TRIGGER_HARDCODED = TRIGGER_HEAD + '''
     return [d for d in (17, 21, 25) if d in days]  # the chapter's planted days
 '''
 
+def _mutant(answer, kind, why, code):
+    return {"answer": answer, "kind": kind, "why": why, "code": code}
+
+
 MUTANTS = [
-    {"answer": "ch08_hash_features", "kind": "plausible", "why": "Python's hash() instead of CRC-32", "code": HASH_PYTHON},
-    {"answer": "ch08_hash_features", "kind": "plausible", "why": "hashes the value without the column name",
-     "code": HASH_NO_COLUMN},
-    {"answer": "ch08_hash_features", "kind": "hardcoded", "why": "special-cases the worked example", "code": HASH_HARDCODED},
-    {"answer": "ch08_cross_features", "kind": "plausible", "why": "joins values without a separator",
-     "code": CROSS_NO_SEPARATOR},
-    {"answer": "ch08_cross_features", "kind": "plausible", "why": "adds the crosses to the input frame in place",
-     "code": CROSS_IN_PLACE},
-    {"answer": "ch08_cross_features", "kind": "hardcoded", "why": "returns the example's values", "code": CROSS_HARDCODED},
-    {"answer": "ch08_normalized_entropy", "kind": "plausible", "why": "normalises by the entropy of the mean prediction",
-     "code": NE_PRED_ENTROPY},
-    {"answer": "ch08_normalized_entropy", "kind": "plausible", "why": "no clipping: certain mistakes give infinity",
-     "code": NE_NO_CLIP},
-    {"answer": "ch08_normalized_entropy", "kind": "hardcoded", "why": "returns the example and leans on log_loss",
-     "code": NE_HARDCODED},
-    {"answer": "ch08_calibration_error", "kind": "plausible", "why": "signed gaps cancel out", "code": ECE_SIGNED},
-    {"answer": "ch08_calibration_error", "kind": "plausible", "why": "fixed-width bins on [0, 1]", "code": ECE_EQUAL_WIDTH},
-    {"answer": "ch08_calibration_error", "kind": "hardcoded", "why": "returns the example's value", "code": ECE_HARDCODED},
-    {"answer": "ch08_platt", "kind": "plausible", "why": "fits the sigmoid on p instead of logit(p)", "code": PLATT_RAW_P},
-    {"answer": "ch08_platt", "kind": "plausible", "why": "plain Newton on unclipped logits", "code": PLATT_NO_CLIP},
-    {"answer": "ch08_platt", "kind": "hardcoded", "why": "returns the example's parameters", "code": PLATT_HARDCODED},
-    {"answer": "ch08_psi", "kind": "plausible", "why": "no protection against empty bins", "code": PSI_NO_EPS},
-    {"answer": "ch08_psi", "kind": "plausible", "why": "quantile bins of the pooled samples", "code": PSI_POOLED_BINS},
-    {"answer": "ch08_psi", "kind": "plausible", "why": "equal-width bins over the reference range", "code": PSI_EQUAL_WIDTH},
-    {"answer": "ch08_psi", "kind": "hardcoded", "why": "returns the example's value", "code": PSI_HARDCODED},
-    {"answer": "ch08_drift_report", "kind": "plausible", "why": "passes the day as psi's reference", "code": REPORT_SWAPPED},
-    {"answer": "ch08_drift_report", "kind": "plausible", "why": "does not pass n_bins on to psi", "code": REPORT_NO_NBINS},
-    {"answer": "ch08_drift_report", "kind": "hardcoded", "why": "right shape, made-up numbers", "code": REPORT_HARDCODED},
-    {"answer": "ch08_retrain_trigger", "kind": "plausible", "why": "fires on KS p-values below 0.01",
-     "code": TRIGGER_PVALUES},
-    {"answer": "ch08_retrain_trigger", "kind": "plausible", "why": "only a shortfall of clicks counts",
-     "code": TRIGGER_ONE_SIDED},
-    {"answer": "ch08_retrain_trigger", "kind": "plausible", "why": "label-free signals only, misses concept drift",
-     "code": TRIGGER_INPUTS_ONLY},
-    {"answer": "ch08_retrain_trigger", "kind": "hardcoded", "why": "returns the chapter's planted days",
-     "code": TRIGGER_HARDCODED},
+    _mutant("ch08_hash_features", "plausible", "Python's hash() instead of CRC-32", HASH_PYTHON),
+    _mutant("ch08_hash_features", "plausible", "hashes the value without the column name", HASH_NO_COLUMN),
+    _mutant("ch08_hash_features", "hardcoded", "special-cases the worked example", HASH_HARDCODED),
+    _mutant("ch08_cross_features", "plausible", "joins values without a separator", CROSS_NO_SEPARATOR),
+    _mutant("ch08_cross_features", "plausible",
+            "adds the crosses to the input frame in place", CROSS_IN_PLACE),
+    _mutant("ch08_cross_features", "hardcoded", "returns the example's values", CROSS_HARDCODED),
+    _mutant("ch08_normalized_entropy", "plausible",
+            "normalises by the entropy of the mean prediction", NE_PRED_ENTROPY),
+    _mutant("ch08_normalized_entropy", "plausible",
+            "no clipping: certain mistakes give infinity", NE_NO_CLIP),
+    _mutant("ch08_normalized_entropy", "hardcoded",
+            "returns the example and leans on log_loss", NE_HARDCODED),
+    _mutant("ch08_calibration_error", "plausible", "signed gaps cancel out", ECE_SIGNED),
+    _mutant("ch08_calibration_error", "plausible", "fixed-width bins on [0, 1]", ECE_EQUAL_WIDTH),
+    _mutant("ch08_calibration_error", "hardcoded", "returns the example's value", ECE_HARDCODED),
+    _mutant("ch08_platt", "plausible", "fits the sigmoid on p instead of logit(p)", PLATT_RAW_P),
+    _mutant("ch08_platt", "plausible", "plain Newton on unclipped logits", PLATT_NO_CLIP),
+    _mutant("ch08_platt", "hardcoded", "returns the example's parameters", PLATT_HARDCODED),
+    _mutant("ch08_psi", "plausible", "no protection against empty bins", PSI_NO_EPS),
+    _mutant("ch08_psi", "plausible", "quantile bins of the pooled samples", PSI_POOLED_BINS),
+    _mutant("ch08_psi", "plausible", "equal-width bins over the reference range", PSI_EQUAL_WIDTH),
+    _mutant("ch08_psi", "hardcoded", "returns the example's value", PSI_HARDCODED),
+    _mutant("ch08_drift_report", "plausible", "passes the day as psi's reference", REPORT_SWAPPED),
+    _mutant("ch08_drift_report", "plausible", "does not pass n_bins on to psi", REPORT_NO_NBINS),
+    _mutant("ch08_drift_report", "hardcoded", "right shape, made-up numbers", REPORT_HARDCODED),
+    _mutant("ch08_retrain_trigger", "plausible", "fires on KS p-values below 0.01", TRIGGER_PVALUES),
+    _mutant("ch08_retrain_trigger", "plausible", "only a shortfall of clicks counts", TRIGGER_ONE_SIDED),
+    _mutant("ch08_retrain_trigger", "plausible",
+            "label-free signals only, misses concept drift", TRIGGER_INPUTS_ONLY),
+    _mutant("ch08_retrain_trigger", "hardcoded", "returns the chapter's planted days", TRIGGER_HARDCODED),
 ]
