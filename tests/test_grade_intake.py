@@ -263,3 +263,12 @@ def test_scan_is_quiet_on_honest_code():
               "with open('notes.txt', 'w') as fh:\n    fh.write('ok')\n")
     assert scan_code(honest, "c") == []
     assert scan_notebook(toy.solved()) == []
+
+
+def test_scan_skips_the_course_s_own_cells():
+    release = toy.release()
+    release.cells.insert(1, nbformat.v4.new_code_cell("import subprocess  # the course's own setup"))
+    nb = copy.deepcopy(release)
+    assert scan_notebook(nb, release=release) == []
+    nb.cells[1].source += "\nsubprocess.run(['id'])"
+    assert {f.rule for f in scan_notebook(nb, release=release)} == {"process"}

@@ -322,7 +322,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                                       f"{sub.path.relative_to(root)})")
                         continue
                     review += [str(f) for f in flags]
-                    review += [f"scan {f}" for f in scan_notebook(nb)]
+                    review += [f"scan {f}" for f in scan_notebook(nb, release=release)]
                     out = clean_dir / f"{name}.ipynb"
                     nbformat.write(nb, str(out))
                     cleaned[name] = str(out)
@@ -545,6 +545,9 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, ValueError, ConfigError) as exc:
         print(f"grade: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\ngrade: interrupted; what was recorded stays, the rest is graded on the next run", file=sys.stderr)
+        return 130
     print()
     print(_table(outcomes) if outcomes else "(no submissions)")
     for n in notes:

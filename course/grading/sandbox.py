@@ -321,6 +321,12 @@ def _probe(course_root: str | None) -> Probe:
                         "'sudo dnf install bubblewrap' (Fedora)")
     if {"prlimit", "setpriv"} & set(missing):
         problems.append("prlimit and setpriv (util-linux) are missing: 'sudo apt-get install util-linux'")
+    if course_root:
+        root = Path(course_root).resolve()
+        for shown in [Path("/usr"), *readonly_paths(root)]:
+            if _contains(shown, root):
+                problems.append(f"the course root {root} lies inside {shown}, which every kernel must see: "
+                                "move the course to a folder of its own (for example /srv/course)")
     if problems:
         return Probe(False, problems)
     # Everything is there: prove it works by importing the kernel's modules inside a sandbox.

@@ -1,0 +1,141 @@
+"""Measure the grader on a real chapter: ``python -m course.grading.benchmark 01_framework``.
+
+Prints, for one chapter:
+
+- plain execution of a solved notebook (a kernel running every cell, as ``course bench`` does) and
+  ``course check`` on the same notebook (cold: first check of the chapter; warm: cached template);
+- ``course grade --jobs 1`` and ``--jobs 2`` on N identical solved submissions (sandboxed), and the
+  speed-up;
+- sandbox overhead per submission (``--jobs 1`` sandboxed vs ``--no-sandbox`` on a few submissions);
+- regrade time with nothing changed, and with one submission changed.
+
+Everything happens in scratch course folders; the course itself is only read. It is a benchmark,
+not a test: figures depend on the machine and on what else runs on it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .config import CONFIG_NAME, find_root
+from .notebooks import chapter_notebook, read
+
+__all__ = ["main", "solved_submission"]
+
+
+def solved_submission(root: Path, chapter: str):
+    """The chapter's release with every answer cell taken from the source (what a strong learner hands in)."""
+    release = read(chapter_notebook(root, chapter, "release"))
+    source = read(chapter_notebook(root, chapter))
+    answers = {c.metadata.nbgrader.grade_id: c.source for c in source.cells
+               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    for c in release.cells:
+        gid = c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in answers and c.metadata.nbgrader.get("solution"):
+            c.source = "\n".join(line for line in answers[gid].splitlines()
+                                 if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+    return release
+
+
+def _course(root: Path, chapter: str, dest: Path, students: int, nb) -> Path:
+    import nbformat
+
+    (dest / "source").mkdir(parents=True)
+    shutil.copy2(root / CONFIG_NAME, dest / CONFIG_NAME)
+    shutil.copytree(root / "source" / chapter, dest / "source" / chapter)
+    for k in range(students):
+        folder = dest / "submitted" / f"student{k:02d}" / chapter
+        folder.mkdir(parents=True)
+        nbformat.write(nb, str(folder / f"{chapter}.ipynb"))
+        (folder / "timestamp.txt").write_text("2030-01-01 10:00:00.000000 UTC")
+    return dest
+
+
+def _timed(argv: list[str], env=None) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+    return time.perf_counter() - start, proc
+
+
+def _grade(course: Path, chapter: str, *extra: str) -> float:
+    seconds, proc = _timed([sys.executable, "-m", "course", "grade", chapter, "--root", str(course), *extra])
+    if proc.returncode != 0:
+        raise RuntimeError(f"grade {' '.join(extra)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m course.grading.benchmark", description=__doc__.split("\n\n")[0])
+    ap.add_argument("chapter")
+    ap.add_argument("--submissions", type=int, default=20)
+    ap.add_argument("--overhead-submissions", type=int, default=5)
+    ap.add_argument("--root", type=Path)
+    ap.add_argument("--skip", nargs="*", default=[], choices=["check", "jobs", "overhead", "regrade"])
+    args = ap.parse_args(argv)
+    import nbformat
+
+    from .kernel import run_notebook
+
+    root = find_root(args.root)
+    chapter = args.chapter
+    nb = solved_submission(root, chapter)
+    work = Path(tempfile.mkdtemp(prefix="mlsd-bench-"))
+    out: dict = {"chapter": chapter, "cpus": os.cpu_count()}
+    try:
+        mine = work / "solved" / f"{chapter}.ipynb"
+        mine.parent.mkdir()
+        nbformat.write(nb, str(mine))
+        start = time.perf_counter()
+        results = run_notebook(nb, mine.parent, offline=False, stop_on_error=False)
+        out["plain_s"] = round(time.perf_counter() - start, 2)
+        out["plain_failed_cells"] = sum(not r.ok for _, r in results)
+        if "check" not in args.skip:
+            env = dict(os.environ, MLSD_CACHE=str(work / "cache"))
+            check = [sys.executable, "-m", "course", "check", str(mine), "--root", str(root)]
+            cold, proc = _timed(check, env)
+            warm, proc = _timed(check, env)
+            out["check_cold_s"], out["check_warm_s"] = round(cold, 2), round(warm, 2)
+            out["check_total"] = next((ln for ln in proc.stdout.splitlines() if ln.startswith("Total:")), "?")
+            out["check_budget_s"] = round(1.3 * out["plain_s"] + 2, 2)
+        n = args.submissions
+        if "jobs" not in args.skip:
+            c1 = _course(root, chapter, work / "jobs1", n, nb)
+            c2 = _course(root, chapter, work / "jobs2", n, nb)
+            out[f"grade_jobs1_{n}_s"] = round(_grade(c1, chapter, "--jobs", "1"), 1)
+            out[f"grade_jobs2_{n}_s"] = round(_grade(c2, chapter, "--jobs", "2"), 1)
+            out["speedup"] = round(out[f"grade_jobs1_{n}_s"] / out[f"grade_jobs2_{n}_s"], 2)
+            if "regrade" not in args.skip:
+                out["regrade_unchanged_s"] = round(_grade(c2, chapter, "--jobs", "2"), 1)
+                changed = nbformat.read(str(c2 / "submitted" / "student00" / chapter / f"{chapter}.ipynb"), 4)
+                changed.cells.append(nbformat.v4.new_code_cell("print('resubmitted')"))
+                nbformat.write(changed, str(c2 / "submitted" / "student00" / chapter / f"{chapter}.ipynb"))
+                out["regrade_one_changed_s"] = round(_grade(c2, chapter, "--jobs", "2"), 1)
+        if "overhead" not in args.skip:
+            k = args.overhead_submissions
+            s = _course(root, chapter, work / "sandboxed", k, nb)
+            p = _course(root, chapter, work / "plain", k, nb)
+            with_sb = _grade(s, chapter, "--jobs", "1")
+            without = _grade(p, chapter, "--jobs", "1", "--no-sandbox")
+            out[f"grade_sandbox_{k}_s"] = round(with_sb, 1)
+            out[f"grade_nosandbox_{k}_s"] = round(without, 1)
+            out["sandbox_overhead_per_submission_s"] = round((with_sb - without) / k, 2)
+    finally:
+        for dirpath, _, _ in os.walk(work):
+            try:
+                os.chmod(dirpath, 0o755)
+            except OSError:
+                pass
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
