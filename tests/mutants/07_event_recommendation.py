@@ -1,0 +1,357 @@
+"""Wrong answers for chapter 07 that must lose points: plausible mistakes and hard-coded answers."""
+
+# Lab 1: haversine_km ------------------------------------------------------------------------------
+
+HAVERSINE_DEGREES = '''
+def haversine_km(lat1, lon1, lat2, lon2):
+    lat1, lon1, lat2, lon2 = (np.asarray(v, dtype=float) for v in (lat1, lon1, lat2, lon2))
+    for name, lat in (("lat1", lat1), ("lat2", lat2)):
+        if np.any(np.abs(lat) > 90):
+            raise ValueError(f"{name} out of range")
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))  # degrees fed to sin and cos
+'''
+
+HAVERSINE_FLAT = '''
+def haversine_km(lat1, lon1, lat2, lon2):
+    lat1, lon1, lat2, lon2 = (np.asarray(v, dtype=float) for v in (lat1, lon1, lat2, lon2))
+    for name, lat in (("lat1", lat1), ("lat2", lat2)):
+        if np.any(np.abs(lat) > 90):
+            raise ValueError(f"{name} out of range")
+    # equirectangular approximation: fine across a city, wrong across a continent
+    x = np.radians(lon2 - lon1) * np.cos(np.radians((lat1 + lat2) / 2))
+    y = np.radians(lat2 - lat1)
+    return 6371.0088 * np.sqrt(x ** 2 + y ** 2)
+'''
+
+HAVERSINE_HARDCODED = '''
+def haversine_km(lat1, lon1, lat2, lon2):
+    shape = np.broadcast(np.asarray(lat1), np.asarray(lon1), np.asarray(lat2), np.asarray(lon2)).shape
+    if np.any(np.abs(np.asarray(lat1, dtype=float)) > 90):
+        raise ValueError("lat1 out of range")
+    if np.all(np.asarray(lat1) == np.asarray(lat2)) and np.all(np.asarray(lon1) == np.asarray(lon2)):
+        return np.zeros(shape)
+    return np.full(shape, 34.5523269)
+'''
+
+# Lab 2: registrations_before ----------------------------------------------------------------------
+
+BEFORE_OR_EQUAL = '''
+def registrations_before(impressions, registrations):
+    rows = impressions[["event_id", "request_at"]].reset_index(drop=True)
+    rows["row"] = np.arange(len(rows))
+    pairs = rows.merge(registrations[["event_id", "registered_at"]], on="event_id")
+    earlier = pairs.loc[pairs["registered_at"] <= pairs["request_at"], "row"].to_numpy()
+    return np.bincount(earlier, minlength=len(rows)).astype(np.int64)
+'''
+
+BEFORE_WHOLE_LOG = '''
+def registrations_before(impressions, registrations):
+    counts = registrations.groupby("event_id").size()  # every registration, the future included
+    return impressions["event_id"].map(counts).fillna(0).to_numpy().astype(np.int64)
+'''
+
+BEFORE_INDEX_LABELS = '''
+def registrations_before(impressions, registrations):
+    pairs = impressions[["event_id", "request_at"]].reset_index().merge(
+        registrations[["event_id", "registered_at"]], on="event_id")
+    pairs = pairs[pairs["registered_at"] < pairs["request_at"]]
+    counts = pairs.groupby("index").size()
+    return counts.reindex(range(len(impressions)), fill_value=0).to_numpy().astype(np.int64)  # labels, not positions
+'''
+
+BEFORE_HARDCODED = '''
+def registrations_before(impressions, registrations):
+    return np.array([1, 2, 0], dtype=np.int64)
+'''
+
+# Lab 3: friends_registered_before ------------------------------------------------------------------
+
+FRIENDS_ONE_WAY = '''
+def friends_registered_before(impressions, registrations, friendships):
+    pairs = friendships.rename(columns={"user_a": "user_id", "user_b": "friend_id"})  # only one direction
+    rows = impressions[["user_id", "event_id", "request_at"]].reset_index(drop=True)
+    rows["row"] = np.arange(len(rows))
+    regs = registrations[["user_id", "event_id", "registered_at"]].rename(columns={"user_id": "friend_id"})
+    joined = rows.merge(pairs, on="user_id").merge(regs, on=["friend_id", "event_id"])
+    earlier = joined.loc[joined["registered_at"] < joined["request_at"], "row"].to_numpy()
+    return np.bincount(earlier, minlength=len(rows)).astype(np.int64)
+'''
+
+FRIENDS_ANY_TIME = '''
+def friends_registered_before(impressions, registrations, friendships):
+    pairs = pd.concat([friendships.rename(columns={"user_a": "user_id", "user_b": "friend_id"}),
+                       friendships.rename(columns={"user_b": "user_id", "user_a": "friend_id"})])
+    rows = impressions[["user_id", "event_id", "request_at"]].reset_index(drop=True)
+    rows["row"] = np.arange(len(rows))
+    regs = registrations[["user_id", "event_id"]].rename(columns={"user_id": "friend_id"})
+    joined = rows.merge(pairs, on="user_id").merge(regs, on=["friend_id", "event_id"])  # no time rule
+    return np.bincount(joined["row"].to_numpy(), minlength=len(rows)).astype(np.int64)
+'''
+
+FRIENDS_HARDCODED = '''
+def friends_registered_before(impressions, registrations, friendships):
+    return np.array([1, 1, 0][: len(impressions)] + [0] * max(0, len(impressions) - 3), dtype=np.int64)
+'''
+
+# Lab 4: category_affinity --------------------------------------------------------------------------
+
+AFFINITY_ZERO_FOR_NEWCOMERS = '''
+def category_affinity(impressions, registrations, events):
+    category = events.set_index("event_id")["category"]
+    rows = impressions[["user_id", "event_id", "request_at"]].reset_index(drop=True)
+    rows["row"] = np.arange(len(rows))
+    rows["category"] = rows["event_id"].map(category)
+    past = registrations[["user_id", "event_id", "registered_at"]].copy()
+    past["past_category"] = past["event_id"].map(category)
+    joined = rows.merge(past[["user_id", "registered_at", "past_category"]], on="user_id")
+    joined = joined[joined["registered_at"] < joined["request_at"]]
+    total = np.bincount(joined["row"].to_numpy(), minlength=len(rows))
+    same = np.bincount(joined.loc[joined["past_category"] == joined["category"], "row"].to_numpy(),
+                       minlength=len(rows))
+    share = same / np.maximum(total, 1)  # 0.0 instead of NaN for users without history
+    return pd.DataFrame({"past_registrations": total.astype(np.int64), "category_share": share},
+                        index=impressions.index)
+'''
+
+AFFINITY_WHOLE_HISTORY = '''
+def category_affinity(impressions, registrations, events):
+    category = events.set_index("event_id")["category"]
+    rows = impressions[["user_id", "event_id"]].reset_index(drop=True)
+    rows["row"] = np.arange(len(rows))
+    rows["category"] = rows["event_id"].map(category)
+    past = registrations[["user_id", "event_id"]].copy()
+    past["past_category"] = past["event_id"].map(category)
+    joined = rows.merge(past[["user_id", "past_category"]], on="user_id")  # later registrations too
+    total = np.bincount(joined["row"].to_numpy(), minlength=len(rows))
+    same = np.bincount(joined.loc[joined["past_category"] == joined["category"], "row"].to_numpy(),
+                       minlength=len(rows))
+    share = np.where(total > 0, same / np.maximum(total, 1), np.nan)
+    return pd.DataFrame({"past_registrations": total.astype(np.int64), "category_share": share},
+                        index=impressions.index)
+'''
+
+AFFINITY_HARDCODED = '''
+def category_affinity(impressions, registrations, events):
+    n = len(impressions)
+    counts = ([3, 3, 3, 0] * n)[:n]
+    shares = ([2 / 3, 1 / 3, 0.0, np.nan] * n)[:n]
+    return pd.DataFrame({"past_registrations": np.array(counts, dtype=np.int64),
+                         "category_share": np.array(shares, dtype=float)}, index=impressions.index)
+'''
+
+# Lab 5: query_groups -------------------------------------------------------------------------------
+
+GROUPS_UNSORTED_ROWS = '''
+def query_groups(query_ids):
+    q = np.asarray(query_ids)
+    if q.ndim != 1 or len(q) == 0:
+        raise ValueError("query_ids must be a non-empty 1-D array")
+    _, sizes = np.unique(q, return_counts=True)
+    return np.arange(len(q), dtype=np.int64), sizes.astype(np.int64)  # rows left where they were
+'''
+
+GROUPS_FIRST_APPEARANCE = '''
+def query_groups(query_ids):
+    q = np.asarray(query_ids)
+    if q.ndim != 1 or len(q) == 0:
+        raise ValueError("query_ids must be a non-empty 1-D array")
+    order = np.argsort(q, kind="stable")
+    sizes = pd.Series(q).value_counts(sort=False).to_numpy()  # sizes in order of first appearance
+    return order.astype(np.int64), sizes.astype(np.int64)
+'''
+
+GROUPS_HARDCODED = '''
+def query_groups(query_ids):
+    if len(query_ids) == 0 or np.ndim(query_ids) != 1:
+        raise ValueError("query_ids must be a non-empty 1-D array")
+    return np.array([1, 3, 4, 0, 2, 5], dtype=np.int64), np.array([3, 2, 1], dtype=np.int64)
+'''
+
+# Lab 6: train_ranker -------------------------------------------------------------------------------
+
+RANKER_UNSORTED = '''
+def train_ranker(X, y, query_ids, *, random_state=0):
+    y, query_ids = np.asarray(y), np.asarray(query_ids)
+    if not len(X) == len(y) == len(query_ids):
+        raise ValueError("X, y and query_ids must have the same length")
+    X = X.astype({c: "category" for c in X.columns if pd.api.types.is_string_dtype(X[c].dtype)})
+    _, sizes = np.unique(query_ids, return_counts=True)  # sizes right, rows never reordered
+    model = lgb.LGBMRanker(objective="lambdarank", n_estimators=200, learning_rate=0.05, num_leaves=15,
+                           min_child_samples=20, n_jobs=1, verbose=-1, deterministic=True,
+                           random_state=random_state)
+    return model.fit(X, y, group=sizes)
+'''
+
+RANKER_ONE_GROUP = '''
+def train_ranker(X, y, query_ids, *, random_state=0):
+    y, query_ids = np.asarray(y), np.asarray(query_ids)
+    if not len(X) == len(y) == len(query_ids):
+        raise ValueError("X, y and query_ids must have the same length")
+    X = X.astype({c: "category" for c in X.columns if pd.api.types.is_string_dtype(X[c].dtype)})
+    model = lgb.LGBMRanker(objective="lambdarank", n_estimators=200, learning_rate=0.05, num_leaves=15,
+                           min_child_samples=20, n_jobs=1, verbose=-1, deterministic=True,
+                           random_state=random_state)
+    return model.fit(X, y, group=[len(X)])  # the whole log as a single query
+'''
+
+RANKER_HARDCODED = '''
+def train_ranker(X, y, query_ids, *, random_state=0):
+    y = np.asarray(y)
+    if not len(X) == len(y) == len(query_ids):
+        raise ValueError("X, y and query_ids must have the same length")
+    X = X.astype({c: "category" for c in X.columns if pd.api.types.is_string_dtype(X[c].dtype)})
+    model = lgb.LGBMRanker(objective="lambdarank", n_estimators=200, learning_rate=0.05, num_leaves=15,
+                           min_child_samples=20, n_jobs=1, verbose=-1, deterministic=True,
+                           random_state=random_state)
+    return model.fit(X, y, group=[6] * (len(X) // 6))  # every request has six rows, like the visible test
+'''
+
+# Lab 7: ndcg_at_k ----------------------------------------------------------------------------------
+
+NDCG_TEMPLATE = '''
+def ndcg_at_k(relevance, scores, query_ids, k=10):
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError("k must be an int")
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    rel = np.asarray(relevance, dtype=float)
+    score = np.asarray(scores, dtype=float)
+    q = np.asarray(query_ids)
+    if rel.ndim != 1 or rel.shape != score.shape or rel.shape != q.shape:
+        raise ValueError("inputs must be 1-D of one length")
+    if np.any(rel < 0):
+        raise ValueError("relevance must not be negative")
+    values = []
+    for name in np.unique(q):
+        r, s = rel[q == name], score[q == name]
+        ranks = np.arange(1, len(r) + 1)
+        discount = DISCOUNT
+        gain = GAIN
+        ranked = gain(r[ORDER])
+        ideal = gain(np.sort(r)[::-1])
+        idcg = np.sum((ideal * discount)[:IDEAL_K])
+        if idcg == 0:
+            EMPTY
+            continue
+        values.append(np.sum((ranked * discount)[:k]) / idcg)
+    if not values:
+        raise ValueError("no query has a relevant item")
+    return float(np.mean(values))
+'''
+
+_NDCG_RIGHT = {"DISCOUNT": "1.0 / np.log2(ranks + 1)", "GAIN": "lambda g: 2.0 ** g - 1",
+               "ORDER": "np.argsort(-s, kind='stable')", "IDEAL_K": "k", "EMPTY": "pass"}
+
+
+def _ndcg(**changes):
+    code = NDCG_TEMPLATE
+    for key, value in {**_NDCG_RIGHT, **changes}.items():
+        code = code.replace(key, value)
+    return code
+
+
+NDCG_RECIPROCAL_DISCOUNT = _ndcg(DISCOUNT="1.0 / ranks")
+NDCG_OFF_BY_ONE_DISCOUNT = _ndcg(DISCOUNT="1.0 / np.log2(ranks + 2)")
+NDCG_LINEAR_GAIN = _ndcg(GAIN="lambda g: g")
+NDCG_TIES_REVERSED = _ndcg(ORDER="np.argsort(s)[::-1]")
+NDCG_IDEAL_UNCUT = _ndcg(IDEAL_K="len(ideal)")
+NDCG_EMPTY_AS_ZERO = _ndcg(EMPTY="values.append(0.0)")
+
+NDCG_HARDCODED = '''
+def ndcg_at_k(relevance, scores, query_ids, k=10):
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError("k must be an int")
+    if k < 1 or len(relevance) != len(scores) or np.any(np.asarray(relevance) < 0):
+        raise ValueError("bad input")
+    if len(np.asarray(relevance)) == 3:
+        return (1 + 3 / 2) / (3 + 1 / np.log2(3))
+    return {1: 0.0, 2: 0.5761128911}.get(k, 0.6449657792)
+'''
+
+# Lab 8: upcoming_nearby ----------------------------------------------------------------------------
+
+NEARBY_TEMPLATE = '''
+def upcoming_nearby(events, lat, lon, now, *, radius_km=50.0, horizon_days=30, limit=100):
+    if not radius_km > 0:
+        raise ValueError(f"radius_km must be > 0, got {radius_km!r}")
+    if not horizon_days > 0:
+        raise ValueError(f"horizon_days must be > 0, got {horizon_days!r}")
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit!r}")
+    now = pd.Timestamp(now)
+    live = events[ANNOUNCED (events["start_at"] > now)
+                  & (events["start_at"] <= now + pd.Timedelta(days=horizon_days))]
+    km = haversine_km(lat, lon, live["lat"].to_numpy(), live["lon"].to_numpy())
+    near = pd.DataFrame({"event_id": live["event_id"].to_numpy(), "km": km, "start_at": live["start_at"].to_numpy()})
+    near = near[near["km"] <= radius_km].sort_values(SORT_BY, kind="stable")
+    return near["event_id"].to_numpy()[:limit].astype(np.int64)
+'''
+
+NEARBY_NOT_ANNOUNCED = NEARBY_TEMPLATE.replace("ANNOUNCED ", "").replace("SORT_BY", '["km", "event_id"]')
+NEARBY_BY_START = (NEARBY_TEMPLATE.replace("ANNOUNCED ", '(events["created_at"] <= now) & ')
+                   .replace("SORT_BY", '["start_at", "event_id"]'))
+
+NEARBY_HARDCODED = '''
+def upcoming_nearby(events, lat, lon, now, *, radius_km=50.0, horizon_days=30, limit=100):
+    if radius_km <= 0:
+        raise ValueError("radius_km must be > 0")
+    if horizon_days <= 0:
+        raise ValueError("horizon_days must be > 0")
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    return np.array([1, 2, 5] if radius_km >= 50 else [1, 2], dtype=np.int64)[:limit]
+'''
+
+MUTANTS = [
+    {"answer": "ch07_haversine", "kind": "plausible", "why": "degrees passed to sin and cos", "code": HAVERSINE_DEGREES},
+    {"answer": "ch07_haversine", "kind": "plausible", "why": "flat-earth (equirectangular) approximation",
+     "code": HAVERSINE_FLAT},
+    {"answer": "ch07_haversine", "kind": "hardcoded", "why": "returns the worked example's distance",
+     "code": HAVERSINE_HARDCODED},
+    {"answer": "ch07_registrations_before", "kind": "plausible", "why": "counts registrations at the request time",
+     "code": BEFORE_OR_EQUAL},
+    {"answer": "ch07_registrations_before", "kind": "plausible", "why": "counts the whole log (leaks the future)",
+     "code": BEFORE_WHOLE_LOG},
+    {"answer": "ch07_registrations_before", "kind": "plausible", "why": "aligns counts by index label, not position",
+     "code": BEFORE_INDEX_LABELS},
+    {"answer": "ch07_registrations_before", "kind": "hardcoded", "why": "returns the worked example",
+     "code": BEFORE_HARDCODED},
+    {"answer": "ch07_friends_registered_before", "kind": "plausible", "why": "friendships read in one direction only",
+     "code": FRIENDS_ONE_WAY},
+    {"answer": "ch07_friends_registered_before", "kind": "plausible", "why": "ignores when friends registered",
+     "code": FRIENDS_ANY_TIME},
+    {"answer": "ch07_friends_registered_before", "kind": "hardcoded", "why": "returns the worked example",
+     "code": FRIENDS_HARDCODED},
+    {"answer": "ch07_category_affinity", "kind": "plausible", "why": "share 0 instead of NaN without history",
+     "code": AFFINITY_ZERO_FOR_NEWCOMERS},
+    {"answer": "ch07_category_affinity", "kind": "plausible", "why": "uses the whole history, the future included",
+     "code": AFFINITY_WHOLE_HISTORY},
+    {"answer": "ch07_category_affinity", "kind": "hardcoded", "why": "repeats the worked example",
+     "code": AFFINITY_HARDCODED},
+    {"answer": "ch07_query_groups", "kind": "plausible", "why": "sizes right but rows not reordered",
+     "code": GROUPS_UNSORTED_ROWS},
+    {"answer": "ch07_query_groups", "kind": "plausible", "why": "sizes in order of first appearance",
+     "code": GROUPS_FIRST_APPEARANCE},
+    {"answer": "ch07_query_groups", "kind": "hardcoded", "why": "returns the worked example", "code": GROUPS_HARDCODED},
+    {"answer": "ch07_train_ranker", "kind": "plausible", "why": "group sizes passed without sorting the rows",
+     "code": RANKER_UNSORTED},
+    {"answer": "ch07_train_ranker", "kind": "plausible", "why": "the whole log as one query", "code": RANKER_ONE_GROUP},
+    {"answer": "ch07_train_ranker", "kind": "hardcoded", "why": "assumes six rows per request",
+     "code": RANKER_HARDCODED},
+    {"answer": "ch07_ndcg", "kind": "plausible", "why": "discount 1/rank instead of 1/log2(rank+1)",
+     "code": NDCG_RECIPROCAL_DISCOUNT},
+    {"answer": "ch07_ndcg", "kind": "plausible", "why": "discount off by one rank", "code": NDCG_OFF_BY_ONE_DISCOUNT},
+    {"answer": "ch07_ndcg", "kind": "plausible", "why": "gain = grade instead of 2**grade - 1", "code": NDCG_LINEAR_GAIN},
+    {"answer": "ch07_ndcg", "kind": "plausible", "why": "ties reversed by argsort()[::-1]", "code": NDCG_TIES_REVERSED},
+    {"answer": "ch07_ndcg", "kind": "plausible", "why": "ideal DCG not cut at k", "code": NDCG_IDEAL_UNCUT},
+    {"answer": "ch07_ndcg", "kind": "plausible", "why": "queries with nothing relevant count as 0",
+     "code": NDCG_EMPTY_AS_ZERO},
+    {"answer": "ch07_ndcg", "kind": "hardcoded", "why": "returns the worked example's values", "code": NDCG_HARDCODED},
+    {"answer": "ch07_upcoming_nearby", "kind": "plausible", "why": "recommends events not yet announced",
+     "code": NEARBY_NOT_ANNOUNCED},
+    {"answer": "ch07_upcoming_nearby", "kind": "plausible", "why": "sorted by start time, not distance",
+     "code": NEARBY_BY_START},
+    {"answer": "ch07_upcoming_nearby", "kind": "hardcoded", "why": "returns the worked example",
+     "code": NEARBY_HARDCODED},
+]
