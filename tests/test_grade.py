@@ -295,3 +295,13 @@ def test_postgresql_gradebook_with_two_jobs(course, postgres):
     assert not (course / "gradebook.db").exists(), "the SQLite file was not used"
     again = grade(course, "--jobs", "2", env=env)
     assert again.returncode == 0 and "Grading" not in again.stdout
+
+
+def test_long_and_odd_student_ids(tmp_path):
+    root = toy.make_course(tmp_path / ("deep" * 20) / "course")
+    ids = ["x" * 90, "with space", "ünïcödé"]
+    for s in ids:
+        toy.submit(root, s, toy.solved())
+    out = grade(root)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert [scores(root, s)["auto"] for s in ids] == [9, 9, 9]

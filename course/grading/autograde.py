@@ -30,7 +30,7 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .config import CONFIG_NAME, load_config
-from .executor import ExecLimits, Executor, KernelProcess
+from .executor import ExecLimits, Executor, KernelProcess, short_temp_dir
 from .sandbox import Limits, kernel_argv, plain_kernel_argv
 
 __all__ = ["KernelFactory", "SafeExecute", "autograde_submission", "make_template", "read_results",
@@ -150,6 +150,7 @@ class KernelFactory:
     offline: bool = False
     plain_limits: bool = False
     workspace: Path | None = None
+    runtime_base: Path | None = None   # short folder for IPC sockets (see executor.short_temp_dir)
     events: dict = field(default_factory=dict)
     log: Callable[[str], None] = lambda _m: None
 
@@ -218,7 +219,11 @@ class SafeExecute(NbGraderPreprocessor):
         notebook = resources.get("nbgrader", {}).get("notebook", "notebook")
         ws = Path(factory.workspace or tempfile.mkdtemp(prefix="mlsd-exec-"))
         work = factory.work_copy(src, ws / f"work-{notebook}")
-        kp = factory.kernel(work, ws / f"runtime-{notebook}")
+        own_base = factory.runtime_base is None
+        base = short_temp_dir("mlsd-k") if own_base else Path(factory.runtime_base)
+        base.mkdir(parents=True, exist_ok=True)
+        runtime = base / f"{os.getpid()}-{len(factory.events)}"
+        kp = factory.kernel(work, runtime)
 
         def is_test(cell) -> bool:
             meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -230,7 +235,7 @@ class SafeExecute(NbGraderPreprocessor):
         finally:
             kp.kill()
             shutil.rmtree(work, ignore_errors=True)
-            shutil.rmtree(ws / f"runtime-{notebook}", ignore_errors=True)
+            shutil.rmtree(base if own_base else runtime, ignore_errors=True)
         factory.events[notebook] = [e.to_json() for e in executor.events]
         return nb, resources
 

@@ -408,11 +408,13 @@ class Executor:
             if kc.iopub_channel.socket in events:
                 idle = self._drain(kc, msg_id, run, replay) or idle
             if kc.shell_channel.socket in events:
-                while True:
+                for _ in range(1000):  # bounded: a kernel spamming its shell socket must not stall us
                     try:
                         msg = kc.get_shell_msg(timeout=0)
                     except Empty:
                         break
+                    except Exception:  # noqa: BLE001 - a malformed message from a hostile kernel
+                        continue
                     if msg.get("parent_header", {}).get("msg_id") == msg_id and \
                             msg["header"]["msg_type"] == "execute_reply":
                         run.reply = msg["content"]
@@ -520,8 +522,11 @@ class Executor:
             run.outputs.append(nbformat.v4.new_output("stream", name=name, text=text))
 
 
-def temp_runtime(prefix: str = "mlsd-kernel-") -> Path:
-    return Path(tempfile.mkdtemp(prefix=prefix))
+def short_temp_dir(prefix: str) -> Path:
+    """A new folder with a short path: a Unix socket path (the kernel's IPC sockets live there) may
+    not be longer than 107 bytes, whatever TMPDIR says."""
+    base = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else tempfile.gettempdir()
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
 
 
 def remove_tree(path: Path) -> None:

@@ -223,7 +223,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
     from nbgrader.coursedir import CourseDirectory
 
     from .autograde import make_template, release_notebooks, source_fingerprint
-    from .executor import ExecLimits
+    from .executor import ExecLimits, short_temp_dir
     from .importer import (import_submission, install_autograded, open_gradebook, submission_scores,
                            sync_assignment, write_json)
     from .intake import CorruptNotebook, archive_submission, clean_notebook
@@ -251,7 +251,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                 "notebook_timeout": opts.notebook_timeout, "memory_mb": opts.memory_mb, "disk_mb": opts.disk_mb}
 
     with _Lock(archive / ".locks" / f"{assignment}.lock"):
-        work = Path(tempfile.mkdtemp(prefix="mlsd-grade-"))
+        work = short_temp_dir("mlsd-g")  # short: kernels' IPC socket paths live under it
         os.chmod(work, 0o711)
         try:
             fingerprint = source_fingerprint(root, assignment, json.dumps(settings, sort_keys=True))
@@ -343,6 +343,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                        "assignment": assignment, "student": student, "notebooks": cleaned, "timestamp": timestamp,
                        "sandbox": opts.sandbox, "limits": limits.to_json(),
                        "exec_limits": exec_limits.__dict__, "course_root": str(root), "offline": True,
+                       "runtime_base": str(work / "rt"),
                        "plain_limits": True}
                 jobs.append((student, job, base_state))
 

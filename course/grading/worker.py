@@ -42,6 +42,7 @@ def run_job(job: dict, uid: int | None) -> dict:
         course_root=Path(job["course_root"]) if job.get("course_root") else None,
         offline=bool(job.get("offline", True)),
         plain_limits=bool(job.get("plain_limits", True)),
+        runtime_base=Path(job["runtime_base"]) if job.get("runtime_base") else None,
     )
     res = autograde_submission(Path(job["template"]), Path(job["scratch"]), job["assignment"], job["student"],
                                notebooks, factory, timestamp=job.get("timestamp"))
