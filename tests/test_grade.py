@@ -305,3 +305,24 @@ def test_long_and_odd_student_ids(tmp_path):
     out = grade(root)
     assert out.returncode == 0, out.stdout + out.stderr
     assert [scores(root, s)["auto"] for s in ids] == [9, 9, 9]
+
+
+def test_late_submissions_get_the_configured_penalty(course):
+    cfg = course / "nbgrader_config.py"
+    cfg.write_text(cfg.read_text() + "\nc.LateSubmissionPlugin.penalty_method = 'zero'\n")
+    gb = open_gradebook(f"sqlite:///{course / 'gradebook.db'}", "mlsd")
+    try:
+        gb.update_or_create_assignment(A, duedate="2030-01-01 09:00:00 UTC")
+    finally:
+        gb.close()
+    toy.submit(course, "alice", toy.solved(), timestamp="2029-12-31 10:00:00.000000 UTC")  # on time
+    out = grade(course)
+    assert out.returncode == 0, out.stdout + out.stderr
+    gb = open_gradebook(f"sqlite:///{course / 'gradebook.db'}", "mlsd")
+    try:
+        late = gb.find_submission_notebook(A, A, "carol")
+        on_time = gb.find_submission_notebook(A, A, "alice")
+        assert late.late_submission_penalty == late.score == 6
+        assert not on_time.late_submission_penalty and on_time.score == 9
+    finally:
+        gb.close()

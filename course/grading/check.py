@@ -53,7 +53,9 @@ def cached_template(root: Path, chapter: str) -> tuple[Path, bool]:
     """The generated chapter for this source version: (folder, whether it is a temporary one)."""
     from .autograde import make_template, source_fingerprint
 
-    fp = source_fingerprint(root, chapter)[:20]
+    import nbgrader
+
+    fp = source_fingerprint(root, chapter, f"nbgrader {nbgrader.__version__}")[:20]
     cache = _cache_root()
     if cache is not None:
         final = cache / f"{chapter}-{fp}"
@@ -66,6 +68,9 @@ def cached_template(root: Path, chapter: str) -> tuple[Path, bool]:
                 tmp.rename(final)
             except OSError:  # another check made it first
                 shutil.rmtree(tmp, ignore_errors=True)
+            for old in cache.glob(f"{chapter}-*"):  # earlier versions of this chapter
+                if old != final and old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
             return final, False
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

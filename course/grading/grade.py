@@ -253,6 +253,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
     with _Lock(archive / ".locks" / f"{assignment}.lock"):
         work = short_temp_dir("mlsd-g")  # short: kernels' IPC socket paths live under it
         os.chmod(work, 0o711)
+        gb = None
         try:
             fingerprint = source_fingerprint(root, assignment, json.dumps(settings, sort_keys=True))
             students, skipped = _students(submitted, opts.students, log)
@@ -309,7 +310,6 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                 if extra:
                     review.append("extra-files: kept in the archive but not given to the kernel: " +
                                   ", ".join(extra[:6]) + (" …" if len(extra) > 6 else ""))
-                status = "graded"
                 for name, release in releases.items():
                     path = sub.path / f"{name}.ipynb"
                     if f"{name}.ipynb" not in sub.files:
@@ -360,10 +360,11 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                 sc = outcome.scores or {}
                 pts = f"{sc.get('auto', 0):g}/{sc.get('auto_max', 0):g}" if sc else "-"
                 log(f"  [{done}/{len(jobs)}] {student:<20} {outcome.status:<9} {pts:>9}  ({outcome.seconds:.1f} s)")
-            gb.close()
             ordered = [outcomes[s] for s in students if s in outcomes]
             return ordered, warnings_out
         finally:
+            if gb is not None:
+                gb.close()
             _rmtree(work)
 
 

@@ -27,6 +27,7 @@ A tiny assignment for the grader's tests.
 %% code
 import numpy as np
 from course import checks
+EXPECTED_MEAN = float(open("toy_data.txt").read())  # a file shipped with the assignment
 %% solution ch99_add
 def add(a, b):
     """Return a + b."""
@@ -48,7 +49,7 @@ def mean(xs):
     return float(np.mean(xs))
     ### END SOLUTION
 %% tests ch99_mean_visible 1
-checks.assert_close(mean([1, 2, 3]), 2.0, name="mean([1, 2, 3])")
+checks.assert_close(mean([1, 2, 3]), EXPECTED_MEAN, name="mean([1, 2, 3])")
 %% tests ch99_mean_hidden 2
 ### BEGIN HIDDEN TESTS
 checks.assert_close(mean([4.0, 8.0]), 6.0, name="the mean of two values")
@@ -88,6 +89,7 @@ def make_course(path: Path) -> Path:
     (path / "source" / ASSIGNMENT).mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "nbgrader_config.py", path / "nbgrader_config.py")
     nbformat.write(source_notebook(), str(path / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
+    (path / "source" / ASSIGNMENT / "toy_data.txt").write_text("2.0\n")
     return path
 
 
