@@ -317,7 +317,8 @@ def _check_candidates(candidates):
     lo = check_int("candidates[0]", candidates[0], low=2, high=200)
     hi = check_int("candidates[1]", candidates[1], low=2, high=200)
     if hi < lo:
-        raise ValueError(f"candidates must be (smallest, largest) with smallest <= largest, got {candidates!r}")
+        raise ValueError(f"candidates must be (smallest, largest) with smallest <= largest, "
+                         f"got {candidates!r}")
     return lo, hi
 
 
@@ -326,7 +327,8 @@ def _scatter(rng, city, spread_km):
     lat0 = np.array([c[1] for c in EVENT_CITIES])[city]
     lon0 = np.array([c[2] for c in EVENT_CITIES])[city]
     lat = lat0 + rng.normal(0.0, 1.0, size=len(city)) * spread_km / _KM_PER_DEG_LAT
-    lon = lon0 + rng.normal(0.0, 1.0, size=len(city)) * spread_km / (_KM_PER_DEG_LAT * np.cos(np.radians(lat0)))
+    km_per_deg_lon = _KM_PER_DEG_LAT * np.cos(np.radians(lat0))
+    lon = lon0 + rng.normal(0.0, 1.0, size=len(city)) * spread_km / km_per_deg_lon
     return lat, lon
 
 
@@ -340,8 +342,8 @@ def _declared_interests(rng, taste):
     """One to three categories per user, drawn from their taste without replacement (Gumbel top-k)."""
     n_declared = rng.integers(1, 4, size=len(taste))
     top = np.argsort(-(np.log(taste + 1e-12) + rng.gumbel(size=taste.shape)), axis=1)
-    return np.array(["|".join(EVENT_CATEGORIES[c] for c in sorted(row[:k])) for row, k in zip(top, n_declared)],
-                    dtype=object)
+    names = ["|".join(EVENT_CATEGORIES[c] for c in sorted(row[:k])) for row, k in zip(top, n_declared)]
+    return np.array(names, dtype=object)
 
 
 def _friendships(rng, u_city, u_scene, friends_per_user):

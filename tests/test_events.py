@@ -102,7 +102,8 @@ def test_registrations_are_the_registered_impressions(world):
     imp = p.impressions
     reg = imp[imp["registered"] == 1]
     assert (reg["clicked"] == 1).all()
-    assert reg["registered_at"].notna().all() and imp.loc[imp["registered"] == 0, "registered_at"].isna().all()
+    assert reg["registered_at"].notna().all()
+    assert imp.loc[imp["registered"] == 0, "registered_at"].isna().all()
     lag = reg["registered_at"] - reg["request_at"]
     assert (lag >= pd.Timedelta(minutes=1)).all() and (lag <= pd.Timedelta(minutes=20, seconds=1)).all()
     assert len(p.registrations) == len(reg)
@@ -159,7 +160,8 @@ def test_documented_effects_show_in_the_log():
     match = np.array([c in s.split("|") for c, s in zip(rows["category"], rows["interests"])])
     assert y[match].mean() > 1.5 * y[~match].mean()
     fb = t["friends_before"]
-    assert p.impressions["registered"].to_numpy()[fb > 0].mean() > 2 * p.impressions["registered"].to_numpy()[fb == 0].mean()
+    registered = p.impressions["registered"].to_numpy()
+    assert registered[fb > 0].mean() > 2 * registered[fb == 0].mean()
     counts = p.registrations.groupby("event_id").size().sort_values(ascending=False)
     assert counts.iloc[: len(p.events) // 10].sum() > 0.3 * counts.sum()  # a long tail of popularity
     share = p.impressions.groupby("request_id")["registered"].max().mean()

@@ -57,7 +57,8 @@ def registrations_before(impressions, registrations):
         registrations[["event_id", "registered_at"]], on="event_id")
     pairs = pairs[pairs["registered_at"] < pairs["request_at"]]
     counts = pairs.groupby("index").size()
-    return counts.reindex(range(len(impressions)), fill_value=0).to_numpy().astype(np.int64)  # labels, not positions
+    # index labels taken for positions: right only for a default RangeIndex
+    return counts.reindex(range(len(impressions)), fill_value=0).to_numpy().astype(np.int64)
 '''
 
 BEFORE_HARDCODED = '''
@@ -283,7 +284,8 @@ def upcoming_nearby(events, lat, lon, now, *, radius_km=50.0, horizon_days=30, l
     live = events[ANNOUNCED (events["start_at"] > now)
                   & (events["start_at"] <= now + pd.Timedelta(days=horizon_days))]
     km = haversine_km(lat, lon, live["lat"].to_numpy(), live["lon"].to_numpy())
-    near = pd.DataFrame({"event_id": live["event_id"].to_numpy(), "km": km, "start_at": live["start_at"].to_numpy()})
+    near = pd.DataFrame({"event_id": live["event_id"].to_numpy(), "km": km,
+                         "start_at": live["start_at"].to_numpy()})
     near = near[near["km"] <= radius_km].sort_values(SORT_BY, kind="stable")
     return near["event_id"].to_numpy()[:limit].astype(np.int64)
 '''
@@ -303,55 +305,43 @@ def upcoming_nearby(events, lat, lon, now, *, radius_km=50.0, horizon_days=30, l
     return np.array([1, 2, 5] if radius_km >= 50 else [1, 2], dtype=np.int64)[:limit]
 '''
 
+
+def _m(answer, kind, why, code):
+    return {"answer": answer, "kind": kind, "why": why, "code": code}
+
+
 MUTANTS = [
-    {"answer": "ch07_haversine", "kind": "plausible", "why": "degrees passed to sin and cos", "code": HAVERSINE_DEGREES},
-    {"answer": "ch07_haversine", "kind": "plausible", "why": "flat-earth (equirectangular) approximation",
-     "code": HAVERSINE_FLAT},
-    {"answer": "ch07_haversine", "kind": "hardcoded", "why": "returns the worked example's distance",
-     "code": HAVERSINE_HARDCODED},
-    {"answer": "ch07_registrations_before", "kind": "plausible", "why": "counts registrations at the request time",
-     "code": BEFORE_OR_EQUAL},
-    {"answer": "ch07_registrations_before", "kind": "plausible", "why": "counts the whole log (leaks the future)",
-     "code": BEFORE_WHOLE_LOG},
-    {"answer": "ch07_registrations_before", "kind": "plausible", "why": "aligns counts by index label, not position",
-     "code": BEFORE_INDEX_LABELS},
-    {"answer": "ch07_registrations_before", "kind": "hardcoded", "why": "returns the worked example",
-     "code": BEFORE_HARDCODED},
-    {"answer": "ch07_friends_registered_before", "kind": "plausible", "why": "friendships read in one direction only",
-     "code": FRIENDS_ONE_WAY},
-    {"answer": "ch07_friends_registered_before", "kind": "plausible", "why": "ignores when friends registered",
-     "code": FRIENDS_ANY_TIME},
-    {"answer": "ch07_friends_registered_before", "kind": "hardcoded", "why": "returns the worked example",
-     "code": FRIENDS_HARDCODED},
-    {"answer": "ch07_category_affinity", "kind": "plausible", "why": "share 0 instead of NaN without history",
-     "code": AFFINITY_ZERO_FOR_NEWCOMERS},
-    {"answer": "ch07_category_affinity", "kind": "plausible", "why": "uses the whole history, the future included",
-     "code": AFFINITY_WHOLE_HISTORY},
-    {"answer": "ch07_category_affinity", "kind": "hardcoded", "why": "repeats the worked example",
-     "code": AFFINITY_HARDCODED},
-    {"answer": "ch07_query_groups", "kind": "plausible", "why": "sizes right but rows not reordered",
-     "code": GROUPS_UNSORTED_ROWS},
-    {"answer": "ch07_query_groups", "kind": "plausible", "why": "sizes in order of first appearance",
-     "code": GROUPS_FIRST_APPEARANCE},
-    {"answer": "ch07_query_groups", "kind": "hardcoded", "why": "returns the worked example", "code": GROUPS_HARDCODED},
-    {"answer": "ch07_train_ranker", "kind": "plausible", "why": "group sizes passed without sorting the rows",
-     "code": RANKER_UNSORTED},
-    {"answer": "ch07_train_ranker", "kind": "plausible", "why": "the whole log as one query", "code": RANKER_ONE_GROUP},
-    {"answer": "ch07_train_ranker", "kind": "hardcoded", "why": "assumes six rows per request",
-     "code": RANKER_HARDCODED},
-    {"answer": "ch07_ndcg", "kind": "plausible", "why": "discount 1/rank instead of 1/log2(rank+1)",
-     "code": NDCG_RECIPROCAL_DISCOUNT},
-    {"answer": "ch07_ndcg", "kind": "plausible", "why": "discount off by one rank", "code": NDCG_OFF_BY_ONE_DISCOUNT},
-    {"answer": "ch07_ndcg", "kind": "plausible", "why": "gain = grade instead of 2**grade - 1", "code": NDCG_LINEAR_GAIN},
-    {"answer": "ch07_ndcg", "kind": "plausible", "why": "ties reversed by argsort()[::-1]", "code": NDCG_TIES_REVERSED},
-    {"answer": "ch07_ndcg", "kind": "plausible", "why": "ideal DCG not cut at k", "code": NDCG_IDEAL_UNCUT},
-    {"answer": "ch07_ndcg", "kind": "plausible", "why": "queries with nothing relevant count as 0",
-     "code": NDCG_EMPTY_AS_ZERO},
-    {"answer": "ch07_ndcg", "kind": "hardcoded", "why": "returns the worked example's values", "code": NDCG_HARDCODED},
-    {"answer": "ch07_upcoming_nearby", "kind": "plausible", "why": "recommends events not yet announced",
-     "code": NEARBY_NOT_ANNOUNCED},
-    {"answer": "ch07_upcoming_nearby", "kind": "plausible", "why": "sorted by start time, not distance",
-     "code": NEARBY_BY_START},
-    {"answer": "ch07_upcoming_nearby", "kind": "hardcoded", "why": "returns the worked example",
-     "code": NEARBY_HARDCODED},
+    _m("ch07_haversine", "plausible", "degrees passed to sin and cos", HAVERSINE_DEGREES),
+    _m("ch07_haversine", "plausible", "flat-earth (equirectangular) approximation", HAVERSINE_FLAT),
+    _m("ch07_haversine", "hardcoded", "returns the worked example's distance", HAVERSINE_HARDCODED),
+    _m("ch07_registrations_before", "plausible", "counts registrations at the request time", BEFORE_OR_EQUAL),
+    _m("ch07_registrations_before", "plausible", "counts the whole log (leaks the future)", BEFORE_WHOLE_LOG),
+    _m("ch07_registrations_before", "plausible", "aligns counts by index label, not position",
+       BEFORE_INDEX_LABELS),
+    _m("ch07_registrations_before", "hardcoded", "returns the worked example", BEFORE_HARDCODED),
+    _m("ch07_friends_registered_before", "plausible", "friendships read in one direction only",
+       FRIENDS_ONE_WAY),
+    _m("ch07_friends_registered_before", "plausible", "ignores when friends registered", FRIENDS_ANY_TIME),
+    _m("ch07_friends_registered_before", "hardcoded", "returns the worked example", FRIENDS_HARDCODED),
+    _m("ch07_category_affinity", "plausible", "share 0 instead of NaN without history",
+       AFFINITY_ZERO_FOR_NEWCOMERS),
+    _m("ch07_category_affinity", "plausible", "uses the whole history, the future included",
+       AFFINITY_WHOLE_HISTORY),
+    _m("ch07_category_affinity", "hardcoded", "repeats the worked example", AFFINITY_HARDCODED),
+    _m("ch07_query_groups", "plausible", "sizes right but rows not reordered", GROUPS_UNSORTED_ROWS),
+    _m("ch07_query_groups", "plausible", "sizes in order of first appearance", GROUPS_FIRST_APPEARANCE),
+    _m("ch07_query_groups", "hardcoded", "returns the worked example", GROUPS_HARDCODED),
+    _m("ch07_train_ranker", "plausible", "group sizes passed without sorting the rows", RANKER_UNSORTED),
+    _m("ch07_train_ranker", "plausible", "the whole log as one query", RANKER_ONE_GROUP),
+    _m("ch07_train_ranker", "hardcoded", "assumes six rows per request", RANKER_HARDCODED),
+    _m("ch07_ndcg", "plausible", "discount 1/rank instead of 1/log2(rank+1)", NDCG_RECIPROCAL_DISCOUNT),
+    _m("ch07_ndcg", "plausible", "discount off by one rank", NDCG_OFF_BY_ONE_DISCOUNT),
+    _m("ch07_ndcg", "plausible", "gain = grade instead of 2**grade - 1", NDCG_LINEAR_GAIN),
+    _m("ch07_ndcg", "plausible", "ties reversed by argsort()[::-1]", NDCG_TIES_REVERSED),
+    _m("ch07_ndcg", "plausible", "ideal DCG not cut at k", NDCG_IDEAL_UNCUT),
+    _m("ch07_ndcg", "plausible", "queries with nothing relevant count as 0", NDCG_EMPTY_AS_ZERO),
+    _m("ch07_ndcg", "hardcoded", "returns the worked example's values", NDCG_HARDCODED),
+    _m("ch07_upcoming_nearby", "plausible", "recommends events not yet announced", NEARBY_NOT_ANNOUNCED),
+    _m("ch07_upcoming_nearby", "plausible", "sorted by start time, not distance", NEARBY_BY_START),
+    _m("ch07_upcoming_nearby", "hardcoded", "returns the worked example", NEARBY_HARDCODED),
 ]
