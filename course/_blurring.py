@@ -95,7 +95,8 @@ def _crowd(rng, gt, image_id, is_face, share, width, height):
 def make_detections(n_images: int = 100, *, image_size=(427, 640), classes=("face", "plate"),
                     class_weights=None, mean_objects: float = 4.0, detect_prob: float = 0.95,
                     min_detect_size: float = 14.0, box_noise: float = 0.06, n_duplicates: float = 0.8,
-                    n_false_positives: float = 1.5, crowd: float = 0.4, random_state=None, return_truth: bool = False):
+                    n_false_positives: float = 1.5, crowd: float = 0.4, random_state=None,
+                    return_truth: bool = False):
     """Ground-truth faces and licence plates, and the noisy output of a detector that looked for them.
 
     Generative process, per image: the number of objects is negative binomial (mean
@@ -229,8 +230,8 @@ def make_detections(n_images: int = 100, *, image_size=(427, 640), classes=("fac
     boxes = _clip_boxes(np.concatenate([primary, dup, fp]), width, height)
     det = pd.DataFrame({
         "image_id": np.concatenate([image_id[found], image_id[found][dup_src], fp_image]).astype(np.int64),
-        "label": np.asarray(classes, dtype=object)[np.concatenate([label_idx[found], label_idx[found][dup_src],
-                                                                     fp_label])],
+        "label": np.asarray(classes, dtype=object)[
+            np.concatenate([label_idx[found], label_idx[found][dup_src], fp_label])],
         "score": np.clip(np.concatenate([primary_score, dup_score, fp_score]), 1e-6, 1 - 1e-6),
         **{c: boxes[:, j] for j, c in enumerate(BOX_COLUMNS)},
         "object_id": obj,

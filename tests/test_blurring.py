@@ -1,4 +1,4 @@
-"""make_detections and load_photo: columns, dtypes, seeds, the box format, the generative process, bad arguments."""
+"""make_detections and load_photo: columns, dtypes, seeds, box format, generative process, bad arguments."""
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +16,9 @@ def _iou(a, b):
     w = np.clip(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
     h = np.clip(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
     inter = w * h
-    return inter / ((a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1]) + (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]) - inter)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    return inter / (area_a + area_b - inter)
 
 
 def test_exported_from_datasets():
@@ -121,7 +123,8 @@ def test_knobs_do_what_they_say():
     assert len(low[0]) < 0.6 * len(det)
     only_plates, truth_p = datasets.make_detections(50, classes=("plate",), random_state=1, return_truth=True)
     assert set(only_plates["label"]) == {"plate"} and set(truth_p["label"]) == {"plate"}
-    empty, t0 = datasets.make_detections(5, mean_objects=0, n_false_positives=0, random_state=0, return_truth=True)
+    empty, t0 = datasets.make_detections(5, mean_objects=0, n_false_positives=0, random_state=0,
+                                         return_truth=True)
     assert len(empty) == 0 and len(t0) == 0 and list(empty.columns)[:3] == ["image_id", "label", "score"]
     big, truth_big = datasets.make_detections(5, image_size=(1000, 2000), random_state=0, return_truth=True)
     assert truth_big["x2"].max() <= 2000 and truth_big["y2"].max() <= 1000
@@ -149,9 +152,11 @@ def test_crowd_puts_faces_next_to_each_other():
     (dict(classes=("face", "face")), ValueError), (dict(classes=()), TypeError),
     (dict(class_weights=(1.0,)), ValueError), (dict(class_weights=(-1.0, 2.0)), ValueError),
     (dict(class_weights=(0.0, 0.0)), ValueError),
-    (dict(mean_objects=-1), ValueError), (dict(detect_prob=0.0), ValueError), (dict(detect_prob=1.5), ValueError),
-    (dict(box_noise=-0.1), ValueError), (dict(n_duplicates=-1), ValueError), (dict(n_false_positives="2"), TypeError),
-    (dict(crowd=2.0), ValueError), (dict(random_state=-1), ValueError), (dict(random_state="seed"), TypeError),
+    (dict(mean_objects=-1), ValueError), (dict(detect_prob=0.0), ValueError),
+    (dict(detect_prob=1.5), ValueError), (dict(box_noise=-0.1), ValueError),
+    (dict(n_duplicates=-1), ValueError), (dict(n_false_positives="2"), TypeError),
+    (dict(crowd=2.0), ValueError), (dict(random_state=-1), ValueError),
+    (dict(random_state="seed"), TypeError),
     (dict(return_truth="yes"), TypeError),
 ])
 def test_bad_arguments_name_themselves(kwargs, exc):
@@ -163,7 +168,7 @@ def test_bad_arguments_name_themselves(kwargs, exc):
 
 
 def test_load_photo_is_the_real_sklearn_photo():
-    """load_photo returns sklearn's china.jpg as a fresh uint8 copy, and its marked regions in the box format."""
+    """load_photo returns sklearn's china.jpg as a fresh uint8 copy, and marked regions in the box format."""
     from sklearn.datasets import load_sample_image
 
     image = datasets.load_photo()

@@ -25,8 +25,9 @@ MUTANTS = [
     {"answer": "ch03_iou", "kind": "plausible",
      "why": "uses the +1 pixel-index convention for widths and heights",
      "code": "def iou_matrix(boxes_a, boxes_b):" + IOU_CHECKS + '''
-    w = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]) + 1, 0, None)
-    h = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]) + 1, 0, None)
+    w = np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]) + 1
+    h = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]) + 1
+    w, h = np.clip(w, 0, None), np.clip(h, 0, None)
     inter = w * h
     area_a = (a[:, 2] - a[:, 0] + 1) * (a[:, 3] - a[:, 1] + 1)
     area_b = (b[:, 2] - b[:, 0] + 1) * (b[:, 3] - b[:, 1] + 1)
@@ -82,7 +83,8 @@ def hflip(image, boxes):
 def nms(boxes, scores, iou_threshold=0.5):
     boxes = np.asarray(boxes, dtype=float)
     scores = np.asarray(scores, dtype=float)
-    if boxes.ndim != 2 or boxes.shape[1] != 4 or scores.shape != (len(boxes),) or not np.all(np.isfinite(scores)):
+    if boxes.ndim != 2 or boxes.shape[1] != 4 or scores.shape != (len(boxes),) \\
+            or not np.all(np.isfinite(scores)):
         raise ValueError("bad boxes or scores")
     if not 0 <= iou_threshold <= 1:
         raise ValueError("bad iou_threshold")
@@ -158,8 +160,8 @@ def average_precision(is_tp, scores, n_positives):
         raise TypeError("n_positives must be an int")
     hits = np.asarray(is_tp)
     scores = np.asarray(scores, dtype=float)
-    if n_positives < 1 or hits.shape != scores.shape or hits.sum() > n_positives or not np.isin(hits, [0, 1]).all() \\
-            or not np.all(np.isfinite(scores)):
+    if n_positives < 1 or hits.shape != scores.shape or hits.sum() > n_positives \\
+            or not np.isin(hits, [0, 1]).all() or not np.all(np.isfinite(scores)):
         raise ValueError("bad input")
     if len(hits) == 0:
         return 0.0
@@ -175,8 +177,8 @@ def average_precision(is_tp, scores, n_positives):
         raise TypeError("n_positives must be an int")
     hits = np.asarray(is_tp)
     scores = np.asarray(scores, dtype=float)
-    if n_positives < 1 or hits.shape != scores.shape or hits.sum() > n_positives or not np.isin(hits, [0, 1]).all() \\
-            or not np.all(np.isfinite(scores)):
+    if n_positives < 1 or hits.shape != scores.shape or hits.sum() > n_positives \\
+            or not np.isin(hits, [0, 1]).all() or not np.all(np.isfinite(scores)):
         raise ValueError("bad input")
     if len(hits) == 0 or hits.sum() == 0:
         return 0.0
