@@ -1,4 +1,5 @@
 """`course check NOTEBOOK`: the learner's official score, with hints and never the hidden tests' code."""
+
 import os
 import re
 import subprocess
@@ -57,8 +58,10 @@ def test_a_solved_notebook_anywhere_on_disk_scores_full(course, cache, tmp_path)
 
 
 def test_failing_hidden_tests_give_hints_but_never_their_code(course, cache, tmp_path):
-    nb = toy.with_answers(ch99_add="def add(a, b):\n    return abs(a) + abs(b)",
-                          ch99_mean="def mean(xs):\n    return sum(xs) // len(xs)")
+    nb = toy.with_answers(
+        ch99_add="def add(a, b):\n    return abs(a) + abs(b)",
+        ch99_mean="def mean(xs):\n    return sum(xs) // len(xs)",
+    )
     path = tmp_path / f"{toy.ASSIGNMENT}.ipynb"
     nbformat.write(nb, str(path))
     out = check(path, root=course, cache_dir=cache)
@@ -82,9 +85,10 @@ def test_the_untouched_release_scores_zero_with_hints(course, cache, tmp_path):
 
 
 def test_a_crashing_and_hanging_notebook_still_gets_a_score(course, cache, tmp_path):
-    nb = toy.with_answers(ch99_add="import os\nos._exit(1)",
-                          ch99_mean="import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n"
-                                    "    pass")
+    nb = toy.with_answers(
+        ch99_add="import os\nos._exit(1)",
+        ch99_mean="import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
+    )
     toy.cell(nb, "ch99_norm_visible").source = "assert True  # edited"
     path = tmp_path / f"{toy.ASSIGNMENT}.ipynb"
     nbformat.write(nb, str(path))
@@ -95,12 +99,15 @@ def test_a_crashing_and_hanging_notebook_still_gets_a_score(course, cache, tmp_p
     assert "edited-test" in out.stdout
 
 
-@pytest.mark.parametrize("content, args, message", [
-    (None, [], "no such notebook"),
-    (b"{broken", ["--chapter", toy.ASSIGNMENT], "not a readable notebook"),
-    ("release", ["--chapter", "42_nothing"], "no chapter"),
-    ("blank", [], "does not look like any chapter"),
-])
+@pytest.mark.parametrize(
+    "content, args, message",
+    [
+        (None, [], "no such notebook"),
+        (b"{broken", ["--chapter", toy.ASSIGNMENT], "not a readable notebook"),
+        ("release", ["--chapter", "42_nothing"], "no chapter"),
+        ("blank", [], "does not look like any chapter"),
+    ],
+)
 def test_wrong_arguments_exit_2(course, cache, tmp_path, content, args, message):
     path = tmp_path / "x.ipynb"
     if content == "release":
@@ -113,8 +120,10 @@ def test_wrong_arguments_exit_2(course, cache, tmp_path, content, args, message)
     assert out.returncode == 2 and message in out.stderr, out.stderr
 
 
-@pytest.mark.skipif(not (ROOT / "release" / "01_framework" / "01_framework.ipynb").is_file(),
-                    reason="chapter 01 is not released yet")
+@pytest.mark.skipif(
+    not (ROOT / "release" / "01_framework" / "01_framework.ipynb").is_file(),
+    reason="chapter 01 is not released yet",
+)
 def test_a_real_release_from_any_folder(tmp_path):
     out = check(ROOT / "release" / "01_framework" / "01_framework.ipynb", cwd=tmp_path, cache_dir=tmp_path)
     assert out.returncode == 0, out.stderr

@@ -3,6 +3,7 @@
 Most tests here grade with --no-sandbox so the bookkeeping is tested on any machine; the sandbox
 itself is tested in test_sandbox.py and, end to end, in test_grade_hostile.py.
 """
+
 import csv
 import fcntl
 import json
@@ -85,8 +86,12 @@ def test_a_changed_submission_is_regraded_and_manual_grades_survive(course):
         gb.db.commit()
     finally:
         gb.close()
-    toy.submit(course, "alice", toy.with_answers(ch99_add="def add(a, b):\n    return a - b"),
-               timestamp="2030-01-02 10:00:00.000000 UTC")
+    toy.submit(
+        course,
+        "alice",
+        toy.with_answers(ch99_add="def add(a, b):\n    return a - b"),
+        timestamp="2030-01-02 10:00:00.000000 UTC",
+    )
     out = grade(course, "--student", "alice,carol")
     assert out.returncode == 0, out.stdout + out.stderr
     alice = scores(course, "alice")
@@ -103,7 +108,9 @@ def test_a_changed_submission_is_regraded_and_manual_grades_survive(course):
     assert "resubmitted" in out.stdout
     review = json.loads((course / "archive" / "alice" / A / "graded.json").read_text())["review"]
     assert any(r.startswith("manual-grade") for r in review)
-    assert len([p for p in (course / "archive" / "alice" / A).iterdir() if p.is_dir()]) == 2, "both versions kept"
+    assert len([p for p in (course / "archive" / "alice" / A).iterdir() if p.is_dir()]) == 2, (
+        "both versions kept"
+    )
     forced = grade(course, "--force", "--student", "carol")
     assert forced.returncode == 0 and scores(course, "carol")["auto"] == 6 - 2 + 1
 
@@ -112,16 +119,24 @@ def test_nbgrader_feedback_export_and_formgrader_api_work(course):
     assert grade(course).returncode == 0
     env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
     cfg = course / "nbgrader_config.py"
-    cfg.write_text(cfg.read_text() + "\nc.GenerateFeedback.preprocessors = ['nbgrader.preprocessors.GetGrades', "
-                   "'course.grading.feedback.ClearHiddenTracebacks', 'nbgrader.preprocessors.ClearHiddenTests', "
-                   "'nbconvert.preprocessors.CSSHTMLHeaderPreprocessor']\n")
-    fb = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", A, "--force"], cwd=course, env=env,
-                        capture_output=True, text=True)
+    cfg.write_text(
+        cfg.read_text() + "\nc.GenerateFeedback.preprocessors = ['nbgrader.preprocessors.GetGrades', "
+        "'course.grading.feedback.ClearHiddenTracebacks', 'nbgrader.preprocessors.ClearHiddenTests', "
+        "'nbconvert.preprocessors.CSSHTMLHeaderPreprocessor']\n"
+    )
+    fb = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_feedback", A, "--force"],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert fb.returncode == 0, fb.stdout + fb.stderr
     html = (course / "feedback" / "bob" / A / f"{A}.html").read_text()
     assert "ch99_add_hidden" in html and "assert add(-5, 5)" not in html and toy.HIDDEN_SNIPPET not in html
-    ex = subprocess.run([sys.executable, "-m", "nbgrader", "export"], cwd=course, env=env, capture_output=True,
-                        text=True)
+    ex = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "export"], cwd=course, env=env, capture_output=True, text=True
+    )
     assert ex.returncode == 0, ex.stderr
     rows = {r["student_id"]: r for r in csv.DictReader((course / "grades.csv").open())}
     assert float(rows["alice"]["raw_score"]) == 9 and float(rows["carol"]["raw_score"]) == 6
@@ -160,12 +175,25 @@ def test_refuses_without_the_sandbox_tools_and_says_how_to_fix(course):
 
 
 def test_usage_errors(course, tmp_path):
-    assert subprocess.run([sys.executable, "-m", "course", "grade", "nope", "--root", str(course)],
-                          capture_output=True).returncode == 2
-    assert subprocess.run([sys.executable, "-m", "course", "grade", A, "--root", str(tmp_path / "x")],
-                          capture_output=True).returncode == 2
-    assert subprocess.run([sys.executable, "-m", "course", "grade", A, "--root", str(course), "--jobs", "0"],
-                          capture_output=True).returncode == 2
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "course", "grade", "nope", "--root", str(course)], capture_output=True
+        ).returncode
+        == 2
+    )
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "course", "grade", A, "--root", str(tmp_path / "x")], capture_output=True
+        ).returncode
+        == 2
+    )
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "course", "grade", A, "--root", str(course), "--jobs", "0"],
+            capture_output=True,
+        ).returncode
+        == 2
+    )
 
 
 def test_a_second_grade_of_the_same_assignment_waits_its_turn(course):
@@ -194,7 +222,8 @@ def test_a_source_change_regrades_everyone(course):
     src = course / "source" / A / f"{A}.ipynb"
     nb = nbformat.read(str(src), as_version=4)
     toy.cell(nb, "ch99_mean_hidden").source = toy.cell(nb, "ch99_mean_hidden").source.replace(
-        "the mean of two values", "the mean of a pair")
+        "the mean of two values", "the mean of a pair"
+    )
     nbformat.write(nb, str(src))
     out = grade(course)
     assert out.returncode == 0 and "Grading 3 submission(s)" in out.stdout
@@ -204,8 +233,15 @@ def test_jobs_2_gives_the_same_grades_as_jobs_1(tmp_path):
     roots = []
     for name in ("one", "two"):
         root = toy.make_course(tmp_path / name)
-        for k, nb in enumerate([toy.solved(), toy.release(), toy.with_answers(ch99_add="def add(a, b):\n    return 0"),
-                                toy.with_answers(ch99_norm="def normalize(v):\n    return v"), toy.solved()]):
+        for k, nb in enumerate(
+            [
+                toy.solved(),
+                toy.release(),
+                toy.with_answers(ch99_add="def add(a, b):\n    return 0"),
+                toy.with_answers(ch99_norm="def normalize(v):\n    return v"),
+                toy.solved(),
+            ]
+        ):
             toy.submit(root, f"s{k}", nb)
         roots.append(root)
     assert grade(roots[0], "--jobs", "1").returncode == 0
@@ -227,20 +263,23 @@ def test_a_grader_failure_is_reported_and_retried_next_time(course, monkeypatch)
         return real(self, job, timeout)
 
     monkeypatch.setattr(grade_mod._Worker, "run", flaky)
-    outcomes, _ = grade_mod.grade_assignment(course, A, grade_mod.GradeOptions(sandbox=False, cell_timeout=10,
-                                                                               log=lambda m: None))
+    outcomes, _ = grade_mod.grade_assignment(
+        course, A, grade_mod.GradeOptions(sandbox=False, cell_timeout=10, log=lambda m: None)
+    )
     by = {o.student: o for o in outcomes}
     assert by["bob"].status == "error" and "simulated worker crash" in by["bob"].error
     assert by["alice"].status == "graded"
     assert (course / "archive" / "bob" / A / "last-error.log").is_file()
     monkeypatch.setattr(grade_mod._Worker, "run", real)
-    outcomes, _ = grade_mod.grade_assignment(course, A, grade_mod.GradeOptions(sandbox=False, cell_timeout=10,
-                                                                               log=lambda m: None))
+    outcomes, _ = grade_mod.grade_assignment(
+        course, A, grade_mod.GradeOptions(sandbox=False, cell_timeout=10, log=lambda m: None)
+    )
     by = {o.student: o for o in outcomes}
     assert by["bob"].status == "graded" and by["alice"].status == "unchanged"
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------
+
 
 def _pg_bin(name):
     found = shutil.which(name)
@@ -261,7 +300,9 @@ def postgres():
     if not initdb or not pg_ctl:
         pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
     if os.geteuid() != 0:
-        pytest.skip("starting a throwaway PostgreSQL cluster here needs root (to run it as the postgres user)")
+        pytest.skip(
+            "starting a throwaway PostgreSQL cluster here needs root (to run it as the postgres user)"
+        )
     import pwd
 
     try:
@@ -272,18 +313,42 @@ def postgres():
     os.chown(base, pg.pw_uid, pg.pw_gid)
     as_pg = ["setpriv", f"--reuid={pg.pw_uid}", f"--regid={pg.pw_gid}", "--clear-groups", "--"]
     data, sock = base / "data", base
-    subprocess.run(as_pg + [initdb, "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
-                   capture_output=True, cwd=base)
+    subprocess.run(
+        as_pg + [initdb, "-D", str(data), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+        cwd=base,
+    )
     port = 54000 + os.getpid() % 1000
-    subprocess.run(as_pg + [pg_ctl, "-D", str(data), "-w", "-l", str(base / "log"), "-o",
-                            f"-c listen_addresses='' -c unix_socket_directories={sock} -p {port}", "start"],
-                   check=True, capture_output=True, cwd=base)
-    subprocess.run(as_pg + [_pg_bin("createdb") or "createdb", "-h", str(sock), "-p", str(port), "mlsd"],
-                   check=True, capture_output=True, cwd=base)
+    subprocess.run(
+        as_pg
+        + [
+            pg_ctl,
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(base / "log"),
+            "-o",
+            f"-c listen_addresses='' -c unix_socket_directories={sock} -p {port}",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=base,
+    )
+    subprocess.run(
+        as_pg + [_pg_bin("createdb") or "createdb", "-h", str(sock), "-p", str(port), "mlsd"],
+        check=True,
+        capture_output=True,
+        cwd=base,
+    )
     try:
         yield f"postgresql+psycopg2://postgres@/mlsd?host={sock}&port={port}"
     finally:
-        subprocess.run(as_pg + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, cwd=base)
+        subprocess.run(
+            as_pg + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, cwd=base
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 

@@ -3,6 +3,7 @@
 Each student of ``tests/hostile/cases.py`` tries one thing; every test below checks one outcome. The
 class is graded once per test session (shared between xdist workers through a lock file).
 """
+
 import fcntl
 import hashlib
 import json
@@ -19,8 +20,11 @@ from course.grading import sandbox
 from hostile import cases, toy
 
 PROBLEMS = sandbox.sandbox_problems() if sys.platform.startswith("linux") else ["not Linux"]
-pytestmark = [pytest.mark.slow, pytest.mark.sandbox,
-              pytest.mark.skipif(bool(PROBLEMS), reason="sandbox unavailable here: " + "; ".join(PROBLEMS))]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.sandbox,
+    pytest.mark.skipif(bool(PROBLEMS), reason="sandbox unavailable here: " + "; ".join(PROBLEMS)),
+]
 
 GRADE_ARGS = ["--jobs", "2", "--timeout", "4", "--notebook-timeout", "120", "--memory", "1536"]
 
@@ -62,14 +66,27 @@ def graded_class(tmp_path_factory):
             before = _hash_tree(root / "submitted")
             source_before = _hash_tree(root / "source")
             start = time.monotonic()
-            proc = subprocess.run([sys.executable, "-m", "course", "grade", toy.ASSIGNMENT, "--root", str(root),
-                                   *GRADE_ARGS], capture_output=True, text=True, timeout=900)
+            proc = subprocess.run(
+                [sys.executable, "-m", "course", "grade", toy.ASSIGNMENT, "--root", str(root), *GRADE_ARGS],
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
             seconds = time.monotonic() - start
             time.sleep(1)
-            result = {"root": str(root), "rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr,
-                      "seconds": seconds, "students": students, "submitted_before": before,
-                      "submitted_after": _hash_tree(root / "submitted"), "source_before": source_before,
-                      "source_after": _hash_tree(root / "source"), "leftover": _sandbox_procs()}
+            result = {
+                "root": str(root),
+                "rc": proc.returncode,
+                "stdout": proc.stdout,
+                "stderr": proc.stderr,
+                "seconds": seconds,
+                "students": students,
+                "submitted_before": before,
+                "submitted_after": _hash_tree(root / "submitted"),
+                "source_before": source_before,
+                "source_after": _hash_tree(root / "source"),
+                "leftover": _sandbox_procs(),
+            }
             done.write_text(json.dumps(result))
     result = json.loads(done.read_text())
     result["root"] = Path(result["root"])
@@ -96,9 +113,12 @@ def points(graded, student) -> float:
 def autograded_text(graded, student) -> str:
     path = graded["root"] / "autograded" / student / toy.ASSIGNMENT / f"{toy.ASSIGNMENT}.ipynb"
     nb = nbformat.read(str(path), as_version=4)
-    return "\n".join(o.get("text", "") + str(o.get("ename", "")) + str(o.get("evalue", "")) for c in nb.cells
-                     if c.cell_type == "code"
-                     for o in c.get("outputs", []))
+    return "\n".join(
+        o.get("text", "") + str(o.get("ename", "")) + str(o.get("evalue", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
 
 
 def test_the_whole_class_was_graded(graded_class):
@@ -189,7 +209,9 @@ def test_formgrader_flag_is_set_for_reviewed_submissions(graded_class):
 
     gb = open_gradebook(f"sqlite:///{graded_class['root'] / 'gradebook.db'}", "mlsd")
     try:
-        flagged = {nb.student.id: nb.flagged for nb in gb.notebook_submissions(toy.ASSIGNMENT, toy.ASSIGNMENT)}
+        flagged = {
+            nb.student.id: nb.flagged for nb in gb.notebook_submissions(toy.ASSIGNMENT, toy.ASSIGNMENT)
+        }
     finally:
         gb.close()
     assert flagged["transformer"] and flagged["corrupt"] and not flagged["honest_full"]

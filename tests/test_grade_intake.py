@@ -1,4 +1,5 @@
 """Intake: archiving takes only regular files, read-only; cleaning rebuilds a notebook on the release."""
+
 import copy
 import json
 import os
@@ -21,8 +22,11 @@ def _codes(flags):
 
 
 def _by_id(nb):
-    return {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id")}
+    return {
+        c.metadata.get("nbgrader", {}).get("grade_id"): c
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +35,7 @@ def release():
 
 
 # --- archive -------------------------------------------------------------------------------
+
 
 def test_archive_is_read_only_content_addressed_and_leaves_the_submission_alone(tmp_path):
     sub = toy.submit(tmp_path / "course", "alice", toy.solved())
@@ -92,6 +97,7 @@ def test_tree_digest_depends_on_names_and_contents():
 
 # --- clean -----------------------------------------------------------------------------------
 
+
 def test_clean_keeps_answers_and_restores_tests(release):
     nb = toy.with_answers(ch99_add="def add(a, b):\n    return 42")
     toy.cell(nb, "ch99_add_visible").source = "assert True"
@@ -129,8 +135,19 @@ def test_duplicated_grade_cells_keep_one(release):
 
 def test_forged_metadata_is_removed(release):
     nb = toy.solved()
-    fake = nbformat.v4.new_code_cell("pass", metadata={"nbgrader": {
-        "grade": True, "grade_id": "bonus", "points": 100, "locked": False, "solution": False, "schema_version": 3}})
+    fake = nbformat.v4.new_code_cell(
+        "pass",
+        metadata={
+            "nbgrader": {
+                "grade": True,
+                "grade_id": "bonus",
+                "points": 100,
+                "locked": False,
+                "solution": False,
+                "schema_version": 3,
+            }
+        },
+    )
     nb.cells.append(fake)
     hidden = toy.cell(nb, "ch99_norm_hidden")
     hidden.metadata.nbgrader.update({"locked": False, "solution": True, "points": 50})
@@ -142,8 +159,11 @@ def test_forged_metadata_is_removed(release):
     assert restored.metadata.nbgrader == toy.cell(release, "ch99_norm_hidden").metadata.nbgrader
     assert restored.source == toy.cell(release, "ch99_norm_hidden").source
     assert {"forged-cell", "changed-metadata", "edited-test"} <= _codes(flags)
-    total = sum(c.metadata.nbgrader.get("points", 0) for c in clean.cells
-                if c.metadata.get("nbgrader", {}).get("grade"))
+    total = sum(
+        c.metadata.nbgrader.get("points", 0)
+        for c in clean.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    )
     assert total == toy.AUTO_POINTS + toy.MANUAL_POINTS
 
 
@@ -202,10 +222,19 @@ def test_outputs_are_dropped_and_ids_made_unique(release):
     nbformat.validate(clean)
 
 
-@pytest.mark.parametrize("raw", [
-    b"{not json", b"", b"[]", b'{"cells": 3}', b'{"nbformat": 5, "cells": []}', "[" * 100000,
-    b"\xff\xfe\x00garbage", json.dumps({"nbformat": 4, "cells": [{"cell_type": "code"}] * 6000}),
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"{not json",
+        b"",
+        b"[]",
+        b'{"cells": 3}',
+        b'{"nbformat": 5, "cells": []}',
+        "[" * 100000,
+        b"\xff\xfe\x00garbage",
+        json.dumps({"nbformat": 4, "cells": [{"cell_type": "code"}] * 6000}),
+    ],
+)
 def test_corrupt_notebooks_raise_corrupt(raw, release):
     raw = raw.encode() if isinstance(raw, str) else raw
     with pytest.raises(CorruptNotebook):
@@ -232,35 +261,41 @@ def test_empty_notebook_gets_every_graded_cell_back(release):
 
 # --- scan ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("code, rule", [
-    ("get_ipython().input_transformers_cleanup.append(lambda lines: [])", "hook"),
-    ("ip = get_ipython()\nip.events.register('pre_run_cell', print)", "hook"),
-    ("import numpy as np\nnp.testing.assert_allclose = lambda *a, **k: None", "patch"),
-    ("from course import checks\nchecks.assert_close = lambda *a, **k: None", "patch"),
-    ("import numpy\nsetattr(numpy.testing, 'assert_allclose', print)", "patch"),
-    ("import sys\nsys.modules['numpy.testing'] = None", "patch"),
-    ("AssertionError = KeyboardInterrupt", "patch"),
-    ("def assert_close(*a, **k):\n    pass", "patch"),
-    ("print(open('/etc/passwd').read())", "files"),
-    ("import os\nos.listdir('../../source')", "files"),
-    ("open('numpy.py', 'w').write('x')", "files"),
-    ("import subprocess\nsubprocess.run(['ls'])", "process"),
-    ("import os\nos.kill(1, 9)", "process"),
-    ("exec(bytes.fromhex('7072696e74283129').decode())", "dynamic"),
-    ("!cat /etc/passwd", "magic"),
-    ("%%bash\nls /", "magic"),
-    ("def f(:\n  get_ipython().run_cell = 1", "unparsed"),
-])
+
+@pytest.mark.parametrize(
+    "code, rule",
+    [
+        ("get_ipython().input_transformers_cleanup.append(lambda lines: [])", "hook"),
+        ("ip = get_ipython()\nip.events.register('pre_run_cell', print)", "hook"),
+        ("import numpy as np\nnp.testing.assert_allclose = lambda *a, **k: None", "patch"),
+        ("from course import checks\nchecks.assert_close = lambda *a, **k: None", "patch"),
+        ("import numpy\nsetattr(numpy.testing, 'assert_allclose', print)", "patch"),
+        ("import sys\nsys.modules['numpy.testing'] = None", "patch"),
+        ("AssertionError = KeyboardInterrupt", "patch"),
+        ("def assert_close(*a, **k):\n    pass", "patch"),
+        ("print(open('/etc/passwd').read())", "files"),
+        ("import os\nos.listdir('../../source')", "files"),
+        ("open('numpy.py', 'w').write('x')", "files"),
+        ("import subprocess\nsubprocess.run(['ls'])", "process"),
+        ("import os\nos.kill(1, 9)", "process"),
+        ("exec(bytes.fromhex('7072696e74283129').decode())", "dynamic"),
+        ("!cat /etc/passwd", "magic"),
+        ("%%bash\nls /", "magic"),
+        ("def f(:\n  get_ipython().run_cell = 1", "unparsed"),
+    ],
+)
 def test_scan_flags_known_cheats(code, rule):
     assert rule in {f.rule for f in scan_code(code, "c")}, scan_code(code, "c")
 
 
 def test_scan_is_quiet_on_honest_code():
-    honest = ("import numpy as np\nimport pandas as pd\nfrom course import checks, datasets\n"
-              "%matplotlib inline\n"
-              "def f(xs):\n    arr = np.asarray(xs)\n    return float(arr.mean())\n"
-              "df = pd.DataFrame({'a': [1, 2]})\nprint(df.describe())\n"
-              "with open('notes.txt', 'w') as fh:\n    fh.write('ok')\n")
+    honest = (
+        "import numpy as np\nimport pandas as pd\nfrom course import checks, datasets\n"
+        "%matplotlib inline\n"
+        "def f(xs):\n    arr = np.asarray(xs)\n    return float(arr.mean())\n"
+        "df = pd.DataFrame({'a': [1, 2]})\nprint(df.describe())\n"
+        "with open('notes.txt', 'w') as fh:\n    fh.write('ok')\n"
+    )
     assert scan_code(honest, "c") == []
     assert scan_notebook(toy.solved()) == []
 

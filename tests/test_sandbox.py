@@ -1,4 +1,5 @@
 """The kernel sandbox: unprivileged, limited, offline, sees only its own files, leaves nothing behind."""
+
 import os
 import sys
 import time
@@ -47,9 +48,15 @@ def sandboxed(tmp_path):
         lim = limits or sandbox.Limits(memory_mb=1024, processes=64, file_size_mb=16, disk_mb=64)
         el = ExecLimits(**{"cell_timeout": 5, "interrupt_grace": 2, "notebook_timeout": 90, **exec_limits})
         kp = KernelProcess(
-            lambda conn: sandbox.kernel_argv(conn_file=conn, runtime_dir=rt, work_in=work, uid=uid, limits=lim,
-                                             course_root=course_root),
-            runtime_dir=rt, cwd=str(work), env=None, limits=el, prepare=lambda conn: os.chown(conn, uid, uid))
+            lambda conn: sandbox.kernel_argv(
+                conn_file=conn, runtime_dir=rt, work_in=work, uid=uid, limits=lim, course_root=course_root
+            ),
+            runtime_dir=rt,
+            cwd=str(work),
+            env=None,
+            limits=el,
+            prepare=lambda conn: os.chown(conn, uid, uid),
+        )
         cells = [nbformat.v4.new_code_cell(s) for s in sources]
         ex = Executor(kp, el)
         statuses = ex.run(cells)
@@ -77,17 +84,20 @@ def test_unprivileged_offline_and_blind_to_the_course(sandboxed, tmp_path):
     (course / "source").mkdir(parents=True)
     (course / "source" / "secret.ipynb").write_text("hidden tests")
     (course / "gradebook.db").write_text("grades")
-    cells, st, _, uid = sandboxed([
-        "import os, sys\nprint(os.getuid(), os.getgid(), os.getgroups())",
-        f"import os\nfor p in [{str(course / 'source' / 'secret.ipynb')!r}, {str(course / 'gradebook.db')!r}, "
-        "'/etc/shadow', '/root/.bashrc', '/work/main/source', '/work/main/gradebook.db']:\n"
-        "    print(p, os.path.exists(p))",
-        "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=3)\n    print('NET OK')\n"
-        "except OSError as e:\n    print('no network', type(e).__name__)",
-        "print(sorted(os.listdir('.')), open('data.txt').read())",
-        "print(len([p for p in os.listdir('/proc') if p.isdigit()]) < 10)",
-        "try:\n    open(sys.prefix + '/pwned', 'w')\nexcept OSError as e:\n    print('read-only', e.errno)",
-    ], course_root=course)
+    cells, st, _, uid = sandboxed(
+        [
+            "import os, sys\nprint(os.getuid(), os.getgid(), os.getgroups())",
+            f"import os\nfor p in [{str(course / 'source' / 'secret.ipynb')!r}, {str(course / 'gradebook.db')!r}, "
+            "'/etc/shadow', '/root/.bashrc', '/work/main/source', '/work/main/gradebook.db']:\n"
+            "    print(p, os.path.exists(p))",
+            "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=3)\n    print('NET OK')\n"
+            "except OSError as e:\n    print('no network', type(e).__name__)",
+            "print(sorted(os.listdir('.')), open('data.txt').read())",
+            "print(len([p for p in os.listdir('/proc') if p.isdigit()]) < 10)",
+            "try:\n    open(sys.prefix + '/pwned', 'w')\nexcept OSError as e:\n    print('read-only', e.errno)",
+        ],
+        course_root=course,
+    )
     assert st == ["ok"] * 6, [c.outputs for c in cells]
     assert out(cells[0]).split()[0] == str(uid) and uid != 0
     assert "True" not in out(cells[1]), out(cells[1])
@@ -99,18 +109,23 @@ def test_unprivileged_offline_and_blind_to_the_course(sandboxed, tmp_path):
 
 @needs_sandbox
 def test_resource_limits_are_applied(sandboxed):
-    lim = sandbox.Limits(memory_mb=768, cpu_seconds=300, processes=48, file_size_mb=8, open_files=200, disk_mb=40)
-    cells, st, _, _ = sandboxed([
-        "import resource as r\nprint(r.getrlimit(r.RLIMIT_AS)[0] >> 20, r.getrlimit(r.RLIMIT_CPU)[0], "
-        "r.getrlimit(r.RLIMIT_NPROC)[0], r.getrlimit(r.RLIMIT_FSIZE)[0] >> 20, r.getrlimit(r.RLIMIT_NOFILE)[0], "
-        "r.getrlimit(r.RLIMIT_CORE)[0])",
-        "try:\n    x = bytearray(2 * 1024**3)\nexcept MemoryError:\n    print('MemoryError')",
-        "try:\n    open('big', 'wb').write(b'0' * (20 * 1024**2))\nexcept OSError as e:\n    print('fsize', e.errno)",
-        "import os\ntry:\n    for i in range(100):\n        open(f'f{i}', 'wb').write(b'0' * (7 * 1024**2))\n"
-        "except OSError as e:\n    print('disk', e.errno, i)",
-        "fds = []\ntry:\n    for i in range(10000):\n        fds.append(open('data.txt'))\nexcept OSError as e:\n"
-        "    print('nofile', e.errno)\nfor f in fds: f.close()",
-    ], limits=lim)
+    lim = sandbox.Limits(
+        memory_mb=768, cpu_seconds=300, processes=48, file_size_mb=8, open_files=200, disk_mb=40
+    )
+    cells, st, _, _ = sandboxed(
+        [
+            "import resource as r\nprint(r.getrlimit(r.RLIMIT_AS)[0] >> 20, r.getrlimit(r.RLIMIT_CPU)[0], "
+            "r.getrlimit(r.RLIMIT_NPROC)[0], r.getrlimit(r.RLIMIT_FSIZE)[0] >> 20, r.getrlimit(r.RLIMIT_NOFILE)[0], "
+            "r.getrlimit(r.RLIMIT_CORE)[0])",
+            "try:\n    x = bytearray(2 * 1024**3)\nexcept MemoryError:\n    print('MemoryError')",
+            "try:\n    open('big', 'wb').write(b'0' * (20 * 1024**2))\nexcept OSError as e:\n    print('fsize', e.errno)",
+            "import os\ntry:\n    for i in range(100):\n        open(f'f{i}', 'wb').write(b'0' * (7 * 1024**2))\n"
+            "except OSError as e:\n    print('disk', e.errno, i)",
+            "fds = []\ntry:\n    for i in range(10000):\n        fds.append(open('data.txt'))\nexcept OSError as e:\n"
+            "    print('nofile', e.errno)\nfor f in fds: f.close()",
+        ],
+        limits=lim,
+    )
     assert st == ["ok"] * 5, [c.outputs for c in cells]
     assert out(cells[0]).split() == ["768", "300", "48", "8", "200", "0"]
     assert "MemoryError" in out(cells[1])
@@ -122,12 +137,14 @@ def test_resource_limits_are_applied(sandboxed):
 
 @needs_sandbox
 def test_fork_storm_hits_the_process_limit_and_dies_with_the_kernel(sandboxed):
-    cells, st, _, uid = sandboxed([
-        "import os, time\nkids = 0\ntry:\n    for i in range(1000):\n        if os.fork() == 0:\n"
-        "            time.sleep(600)\n            os._exit(0)\n        kids += 1\nexcept OSError as e:\n"
-        "    print('stopped', kids, type(e).__name__)",
-        "print('kernel alive')",
-    ])
+    cells, st, _, uid = sandboxed(
+        [
+            "import os, time\nkids = 0\ntry:\n    for i in range(1000):\n        if os.fork() == 0:\n"
+            "            time.sleep(600)\n            os._exit(0)\n        kids += 1\nexcept OSError as e:\n"
+            "    print('stopped', kids, type(e).__name__)",
+            "print('kernel alive')",
+        ]
+    )
     words = out(cells[0]).split()
     assert words[0] == "stopped" and int(words[1]) < 64
     assert out(cells[1]).strip() == "kernel alive"
@@ -137,11 +154,13 @@ def test_fork_storm_hits_the_process_limit_and_dies_with_the_kernel(sandboxed):
 
 @needs_sandbox
 def test_a_daemon_does_not_outlive_its_kernel(sandboxed):
-    cells, st, _, uid = sandboxed([
-        "import os, signal, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
-        "        signal.signal(signal.SIGTERM, signal.SIG_IGN)\n        signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
-        "        time.sleep(3600)\n    os._exit(0)\ntime.sleep(0.5)\nprint('daemon started')",
-    ])
+    cells, st, _, uid = sandboxed(
+        [
+            "import os, signal, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+            "        signal.signal(signal.SIGTERM, signal.SIG_IGN)\n        signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+            "        time.sleep(3600)\n    os._exit(0)\ntime.sleep(0.5)\nprint('daemon started')",
+        ]
+    )
     assert "daemon started" in out(cells[0])
     time.sleep(0.5)
     assert procs_of(uid) == []
@@ -150,16 +169,25 @@ def test_a_daemon_does_not_outlive_its_kernel(sandboxed):
 @needs_sandbox
 def test_killing_everything_it_can_reach_only_kills_itself(sandboxed):
     me = os.getpid()
-    cells, st, ex, _ = sandboxed([
-        "x = 7",
-        f"import os, signal\nfor pid in (os.getppid(), 1, {me}):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
-        "    except OSError as e:\n        print(pid, type(e).__name__)\n",
-        "import os, signal\ntry:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError as e:\n    print(type(e).__name__)",
-        "os.kill(os.getpid(), signal.SIGKILL)",
-        "print('still graded', x)",
-    ])
+    cells, st, ex, _ = sandboxed(
+        [
+            "x = 7",
+            f"import os, signal\nfor pid in (os.getppid(), 1, {me}):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
+            "    except OSError as e:\n        print(pid, type(e).__name__)\n",
+            "import os, signal\ntry:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError as e:\n    print(type(e).__name__)",
+            "os.kill(os.getpid(), signal.SIGKILL)",
+            "print('still graded', x)",
+        ]
+    )
     assert st[:2] == ["ok", "ok"], [c.outputs for c in cells]
-    assert out(cells[1]).split() == ["1", "PermissionError", "1", "PermissionError", str(me), "ProcessLookupError"]
+    assert out(cells[1]).split() == [
+        "1",
+        "PermissionError",
+        "1",
+        "PermissionError",
+        str(me),
+        "ProcessLookupError",
+    ]
     assert st[3] == "died" and "DeadKernelError" in errs(cells[3])
     assert out(cells[4]).strip() == "still graded 7"
     assert os.getpid() == me

@@ -1,4 +1,4 @@
-"""nbgrader's own autograde, run in-process in a scratch course, with a robust (optionally sandboxed) executor.
+"""nbgrader's own autograde, in-process, in a scratch course, with a robust (optionally sandboxed) executor.
 
 ``grade`` and ``check`` both come through here, so a learner's official score and the instructor's
 grade are computed the same way:
@@ -11,6 +11,7 @@ grade are computed the same way:
    test cells and hidden tests, cell types, kernelspec) and saving of grades run unchanged.
 3. The points, comments and timestamps are read back from the scratch gradebook as plain data.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -33,13 +34,20 @@ from .config import CONFIG_NAME, load_config
 from .executor import ExecLimits, Executor, KernelProcess, short_temp_dir
 from .sandbox import Limits, kernel_argv, plain_kernel_argv
 
-__all__ = ["KernelFactory", "SafeExecute", "autograde_submission", "make_template", "read_results",
-           "source_fingerprint"]
+__all__ = [
+    "KernelFactory",
+    "SafeExecute",
+    "autograde_submission",
+    "make_template",
+    "read_results",
+    "source_fingerprint",
+]
 
 _IGNORE = {".ipynb_checkpoints", "__pycache__"}
 
 
 # --- nbgrader without subprocesses ----------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _alembic_head() -> str:
@@ -114,8 +122,12 @@ def make_template(root: Path, assignment: str, dest: Path) -> Path:
     load_config(root / CONFIG_NAME)
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(root / CONFIG_NAME, dest / CONFIG_NAME)
-    shutil.copytree(src, dest / "source" / assignment, dirs_exist_ok=True,
-                    ignore=lambda d, names: [n for n in names if n in _IGNORE or n.endswith(".pyc")])
+    shutil.copytree(
+        src,
+        dest / "source" / assignment,
+        dirs_exist_ok=True,
+        ignore=lambda d, names: [n for n in names if n in _IGNORE or n.endswith(".pyc")],
+    )
     cfg = _course_config(dest)
     coursedir = CourseDirectory(config=cfg)
     coursedir.assignment_id = assignment
@@ -125,7 +137,9 @@ def make_template(root: Path, assignment: str, dest: Path) -> Path:
         try:
             app.start()
         except Exception as exc:  # noqa: BLE001 - nbgrader raises its own and generic errors
-            raise RuntimeError(f"nbgrader could not generate {assignment}: {exc}\n{log.getvalue()[-3000:]}") from exc
+            raise RuntimeError(
+                f"nbgrader could not generate {assignment}: {exc}\n{log.getvalue()[-3000:]}"
+            ) from exc
     if not (dest / "release" / assignment).is_dir():
         raise RuntimeError(f"nbgrader could not generate {assignment}:\n{log.getvalue()[-3000:]}")
     return dest
@@ -137,6 +151,7 @@ def release_notebooks(template: Path, assignment: str) -> dict[str, nbformat.Not
 
 
 # --- the executor inside nbgrader ---------------------------------------------------------------
+
 
 @dataclass
 class KernelFactory:
@@ -150,7 +165,7 @@ class KernelFactory:
     offline: bool = False
     plain_limits: bool = False
     workspace: Path | None = None
-    runtime_base: Path | None = None   # short folder for IPC sockets (see executor.short_temp_dir)
+    runtime_base: Path | None = None  # short folder for IPC sockets (see executor.short_temp_dir)
     events: dict = field(default_factory=dict)
     log: Callable[[str], None] = lambda _m: None
 
@@ -162,13 +177,19 @@ class KernelFactory:
         dest.mkdir(parents=True)
         os.chmod(dest, 0o755)
         for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
-            dirnames[:] = [d for d in dirnames if d not in _IGNORE and not os.path.islink(os.path.join(dirpath, d))]
+            dirnames[:] = [
+                d for d in dirnames if d not in _IGNORE and not os.path.islink(os.path.join(dirpath, d))
+            ]
             rel = Path(dirpath).relative_to(src)
             (dest / rel).mkdir(exist_ok=True)
             os.chmod(dest / rel, 0o755)
             for name in filenames:
                 path = Path(dirpath, name)
-                if name.endswith(".ipynb") or (rel == Path(".") and name == "timestamp.txt") or path.is_symlink():
+                if (
+                    name.endswith(".ipynb")
+                    or (rel == Path(".") and name == "timestamp.txt")
+                    or path.is_symlink()
+                ):
                     continue
                 shutil.copyfile(path, dest / rel / name)
                 os.chmod(dest / rel / name, 0o644)
@@ -184,25 +205,47 @@ class KernelFactory:
             os.chmod(runtime, 0o700)
 
             def argv_for(conn: str) -> list[str]:
-                return kernel_argv(conn_file=conn, runtime_dir=runtime, work_in=work, uid=uid,
-                                   limits=self.limits, course_root=self.course_root,
-                                   extra_env={"NBGRADER_EXECUTION": "autograde"})
+                return kernel_argv(
+                    conn_file=conn,
+                    runtime_dir=runtime,
+                    work_in=work,
+                    uid=uid,
+                    limits=self.limits,
+                    course_root=self.course_root,
+                    extra_env={"NBGRADER_EXECUTION": "autograde"},
+                )
 
             def prepare(conn: Path) -> None:
                 os.chown(conn, uid, uid)
 
-            return KernelProcess(argv_for, runtime_dir=runtime, cwd=str(work), env=None, limits=self.exec_limits,
-                                 prepare=prepare)
+            return KernelProcess(
+                argv_for,
+                runtime_dir=runtime,
+                cwd=str(work),
+                env=None,
+                limits=self.exec_limits,
+                prepare=prepare,
+            )
         from .sandbox import kernel_env
 
         env = dict(os.environ)
-        env.update({k: v for k, v in kernel_env(self.limits, env.get("HOME", str(work))).items()
-                    if k not in ("PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "MPLCONFIGDIR", "LANG", "LC_ALL")})
+        env.update(
+            {
+                k: v
+                for k, v in kernel_env(self.limits, env.get("HOME", str(work))).items()
+                if k not in ("PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "MPLCONFIGDIR", "LANG", "LC_ALL")
+            }
+        )
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         env.pop("DISPLAY", None)
         lim = self.limits if self.plain_limits else None
-        return KernelProcess(lambda conn: plain_kernel_argv(conn, limits=lim, offline=self.offline),
-                             runtime_dir=runtime, cwd=str(work), env=env, limits=self.exec_limits)
+        return KernelProcess(
+            lambda conn: plain_kernel_argv(conn, limits=lim, offline=self.offline),
+            runtime_dir=runtime,
+            cwd=str(work),
+            env=env,
+            limits=self.exec_limits,
+        )
 
 
 _FACTORY: KernelFactory | None = None
@@ -246,7 +289,11 @@ def _autograde_preprocessors(cfg) -> list:
     from nbgrader.preprocessors import Execute
 
     configured = cfg.Autograde.get("autograde_preprocessors") if "Autograde" in cfg else None
-    base = list(configured) if configured else list(Autograde.class_traits()["autograde_preprocessors"].default())
+    base = (
+        list(configured)
+        if configured
+        else list(Autograde.class_traits()["autograde_preprocessors"].default())
+    )
     out = []
     for pp in base:
         name = pp if isinstance(pp, str) else getattr(pp, "__name__", "")
@@ -268,9 +315,15 @@ class AutogradeResult:
     error: str = ""
 
 
-def autograde_submission(template: Path, scratch: Path, assignment: str, student: str,
-                         notebooks: dict[str, nbformat.NotebookNode], factory: KernelFactory,
-                         timestamp: str | None = None) -> AutogradeResult:
+def autograde_submission(
+    template: Path,
+    scratch: Path,
+    assignment: str,
+    student: str,
+    notebooks: dict[str, nbformat.NotebookNode],
+    factory: KernelFactory,
+    timestamp: str | None = None,
+) -> AutogradeResult:
     """Autograde cleaned notebooks in a fresh copy of the template; results stay in ``scratch``."""
     global _FACTORY
     from nbgrader.converters import Autograde
@@ -329,21 +382,28 @@ def read_results(scratch: Path, assignment: str, student: str, course_id: str | 
         for nb in submission.notebooks:
             grades = {}
             for g in nb.grades:
-                grades[g.name] = {"auto_score": g.auto_score, "max_score": g.max_score,
-                                  "needs_manual_grade": bool(g.needs_manual_grade),
-                                  "cell_type": g.cell.cell_type,
-                                  "manual": bool(g.cell.cell_type == "markdown" or _is_manual(gb, g)),
-                                  }
+                grades[g.name] = {
+                    "auto_score": g.auto_score,
+                    "max_score": g.max_score,
+                    "needs_manual_grade": bool(g.needs_manual_grade),
+                    "cell_type": g.cell.cell_type,
+                    "manual": bool(g.cell.cell_type == "markdown" or _is_manual(gb, g)),
+                }
             comments = {c.name: c.auto_comment for c in nb.comments}
-            out["notebooks"][nb.name] = {"grades": grades, "comments": comments,
-                                         "late_submission_penalty": nb.late_submission_penalty}
+            out["notebooks"][nb.name] = {
+                "grades": grades,
+                "comments": comments,
+                "late_submission_penalty": nb.late_submission_penalty,
+            }
     return out
 
 
 def _is_manual(gb, grade) -> bool:
     """A grade cell that is also an answer cell is graded by hand."""
     try:
-        gb.find_solution_cell(grade.name, grade.notebook.notebook.name, grade.notebook.assignment.assignment.name)
+        gb.find_solution_cell(
+            grade.name, grade.notebook.notebook.name, grade.notebook.assignment.assignment.name
+        )
         return True
     except Exception:  # noqa: BLE001 - MissingEntry
         return False

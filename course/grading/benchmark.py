@@ -13,6 +13,7 @@ Prints, for one chapter:
 Everything happens in scratch course folders; the course itself is only read. It is a benchmark,
 not a test: figures depend on the machine and on what else runs on it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,13 +36,19 @@ def solved_submission(root: Path, chapter: str):
     """The chapter's release with every answer cell taken from the source (what a strong learner hands in)."""
     release = read(chapter_notebook(root, chapter, "release"))
     source = read(chapter_notebook(root, chapter))
-    answers = {c.metadata.nbgrader.grade_id: c.source for c in source.cells
-               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    answers = {
+        c.metadata.nbgrader.grade_id: c.source
+        for c in source.cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+    }
     for c in release.cells:
         gid = c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if gid in answers and c.metadata.nbgrader.get("solution"):
-            c.source = "\n".join(line for line in answers[gid].splitlines()
-                                 if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+            c.source = "\n".join(
+                line
+                for line in answers[gid].splitlines()
+                if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
+            )
     return release
 
 
@@ -84,12 +91,16 @@ def _grade(course: Path, chapter: str, *extra: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m course.grading.benchmark", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m course.grading.benchmark", description=__doc__.split("\n\n")[0]
+    )
     ap.add_argument("chapter")
     ap.add_argument("--submissions", type=int, default=20)
     ap.add_argument("--overhead-submissions", type=int, default=5)
     ap.add_argument("--root", type=Path)
-    ap.add_argument("--repeat", type=int, default=2, help="alternating runs of each configuration (best kept)")
+    ap.add_argument(
+        "--repeat", type=int, default=2, help="alternating runs of each configuration (best kept)"
+    )
     ap.add_argument("--skip", nargs="*", default=[], choices=["check", "jobs", "overhead", "regrade"])
     args = ap.parse_args(argv)
     import nbformat

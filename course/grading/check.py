@@ -13,6 +13,7 @@ pays for generating it.
 Exit status: 0 whenever a score was computed (whatever it is); 2 when the arguments are wrong (no
 such file, not a notebook, no chapter matches it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,8 @@ from pathlib import Path
 # (1-2 s per process); nothing here validates IRIs, so that optional module is left out.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from .config import CONFIG_NAME, ConfigError, find_root, load_config
-from .notebooks import chapters, exercises, read
+from .config import CONFIG_NAME, ConfigError, find_root, load_config  # noqa: E402
+from .notebooks import chapters, exercises, read  # noqa: E402
 
 __all__ = ["main", "check_notebook", "CheckResult"]
 
@@ -105,24 +106,38 @@ def detect_chapter(root: Path, notebook: Path, raw: bytes) -> str:
     best, best_n = None, 0
     for ch in names:
         src = read(root / "source" / ch / f"{ch}.ipynb")
-        mine = {c.metadata.nbgrader.grade_id for c in src.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
+        mine = {
+            c.metadata.nbgrader.grade_id
+            for c in src.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        }
         n = len(mine & ids)
         if n > best_n:
             best, best_n = ch, n
     if best is None:
-        raise UsageError(f"{notebook} does not look like any chapter of this course ({', '.join(names) or 'none'}); "
-                         "name the chapter with --chapter")
+        raise UsageError(
+            f"{notebook} does not look like any chapter of this course ({', '.join(names) or 'none'}); "
+            "name the chapter with --chapter"
+        )
     return best
 
 
 class CheckResult:
-    def __init__(self, chapter: str, rows: list, total: float, maximum: float, manual: list, notes: list,
-                 seconds: float):
+    def __init__(
+        self,
+        chapter: str,
+        rows: list,
+        total: float,
+        maximum: float,
+        manual: list,
+        notes: list,
+        seconds: float,
+    ):
         self.chapter = chapter
-        self.rows = rows          # (exercise, points, max, [(test id, hint)])
+        self.rows = rows  # (exercise, points, max, [(test id, hint)])
         self.total = total
         self.maximum = maximum
-        self.manual = manual      # (answer id, max points)
+        self.manual = manual  # (answer id, max points)
         self.notes = notes
         self.seconds = seconds
 
@@ -141,8 +156,15 @@ def _hint(cell) -> str:
     return ""
 
 
-def check_notebook(root: Path, notebook: Path, chapter: str | None = None, *, timeout: float | None = None,
-                   notebook_timeout: float = 1800, log=print) -> CheckResult:
+def check_notebook(
+    root: Path,
+    notebook: Path,
+    chapter: str | None = None,
+    *,
+    timeout: float | None = None,
+    notebook_timeout: float = 1800,
+    log=print,
+) -> CheckResult:
     import nbformat
 
     from .autograde import KernelFactory, autograde_submission, read_results, release_notebooks
@@ -170,14 +192,20 @@ def check_notebook(root: Path, notebook: Path, chapter: str | None = None, *, ti
         except CorruptNotebook as exc:
             raise UsageError(f"{notebook} is not a readable notebook: {exc}") from None
         cell_timeout = float(timeout or cfg.Execute.get("timeout", 60) or 60)
-        factory = KernelFactory(ExecLimits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout,
-                                           startup_timeout=float(cfg.Execute.get("startup_timeout", 60) or 60)))
+        factory = KernelFactory(
+            ExecLimits(
+                cell_timeout=cell_timeout,
+                notebook_timeout=notebook_timeout,
+                startup_timeout=float(cfg.Execute.get("startup_timeout", 60) or 60),
+            )
+        )
         res = autograde_submission(template, work / "course", chapter, "learner", {chapter: nb}, factory)
         if not res.ok:
             raise RuntimeError(f"nbgrader could not grade the notebook: {res.error}\n{res.log[-2000:]}")
         results = read_results(work / "course", chapter, "learner")
-        graded = nbformat.read(str(work / "course" / "autograded" / "learner" / chapter / f"{chapter}.ipynb"),
-                               as_version=4)
+        graded = nbformat.read(
+            str(work / "course" / "autograded" / "learner" / chapter / f"{chapter}.ipynb"), as_version=4
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if temporary:
@@ -227,20 +255,30 @@ def _print(result: CheckResult, notebook: Path) -> None:
         for tid, hint in failing:
             print(f"       hint ({tid}): {hint}")
     for ans, pts in result.manual:
-        print(f"     {ans:<{width}}  graded by hand ({pts:g} points, not in the total: compare with the model answer)")
+        print(
+            f"     {ans:<{width}}  graded by hand ({pts:g} points, not in the total: compare with the model answer)"
+        )
     for n in result.notes:
         print(f"  note: {n}")
     print(f"\nTotal: {result.total:g}/{result.maximum:g}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m course check", description=(
-        "Score a notebook the way the course grades it: hidden tests restored, points per exercise, a hint "
-        "for each failing test (its message, never its code). Your code runs on your machine, unsandboxed."))
-    ap.add_argument("notebook", type=Path, help="your notebook (for example release/01_framework/01_framework.ipynb)")
+    ap = argparse.ArgumentParser(
+        prog="python -m course check",
+        description=(
+            "Score a notebook the way the course grades it: hidden tests restored, points per exercise, a hint "
+            "for each failing test (its message, never its code). Your code runs on your machine, unsandboxed."
+        ),
+    )
+    ap.add_argument(
+        "notebook", type=Path, help="your notebook (for example release/01_framework/01_framework.ipynb)"
+    )
     ap.add_argument("--chapter", help="the chapter it belongs to (default: guessed from the notebook)")
     ap.add_argument("--root", type=Path, help="course root (default: found from the current folder)")
-    ap.add_argument("--timeout", type=float, help="seconds per cell (default: the course's c.Execute.timeout)")
+    ap.add_argument(
+        "--timeout", type=float, help="seconds per cell (default: the course's c.Execute.timeout)"
+    )
     args = ap.parse_args(argv)
     warnings.filterwarnings("ignore")
     try:

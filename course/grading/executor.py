@@ -17,6 +17,7 @@ ignores SIGINT, and keeps every byte a cell prints. :class:`Executor` instead
 The kernel is any process speaking the Jupyter protocol over IPC sockets; ``argv_for(conn_file)``
 builds its command line (sandboxed or not, see :mod:`course.grading.sandbox`).
 """
+
 from __future__ import annotations
 
 import json
@@ -47,20 +48,20 @@ class KernelStartError(RuntimeError):
 
 @dataclass(frozen=True)
 class ExecLimits:
-    cell_timeout: float = 60          # wall-clock seconds per cell before an interrupt
-    notebook_timeout: float = 600     # wall-clock seconds for the whole notebook, restarts included
-    interrupt_grace: float = 5        # seconds an interrupted cell gets before the kernel is killed
+    cell_timeout: float = 60  # wall-clock seconds per cell before an interrupt
+    notebook_timeout: float = 600  # wall-clock seconds for the whole notebook, restarts included
+    interrupt_grace: float = 5  # seconds an interrupted cell gets before the kernel is killed
     startup_timeout: float = 60
     max_restarts: int = 3
     cell_output_bytes: int = 1_000_000
     notebook_output_bytes: int = 20_000_000
-    max_message_bytes: int = 32_000_000   # a larger ZMQ message is dropped by ZMQ itself
-    iopub_grace: float = 3            # seconds to wait for trailing output after the reply
+    max_message_bytes: int = 32_000_000  # a larger ZMQ message is dropped by ZMQ itself
+    iopub_grace: float = 3  # seconds to wait for trailing output after the reply
 
 
 @dataclass
 class Event:
-    kind: str       # timeout, hung, died, restart, truncated, deadline, startup_failed, replay_failed
+    kind: str  # timeout, hung, died, restart, truncated, deadline, startup_failed, replay_failed
     cell: int | None
     detail: str
 
@@ -71,8 +72,16 @@ class Event:
 class KernelProcess:
     """One kernel process and a client connected to it over IPC sockets."""
 
-    def __init__(self, argv_for: Callable[[str], list[str]], *, runtime_dir: Path, cwd: str | None,
-                 env: dict | None, limits: ExecLimits, prepare: Callable[[Path], None] | None = None):
+    def __init__(
+        self,
+        argv_for: Callable[[str], list[str]],
+        *,
+        runtime_dir: Path,
+        cwd: str | None,
+        env: dict | None,
+        limits: ExecLimits,
+        prepare: Callable[[Path], None] | None = None,
+    ):
         self.argv_for = argv_for
         self.runtime_dir = Path(runtime_dir)
         self.cwd = cwd
@@ -93,14 +102,24 @@ class KernelProcess:
             old.unlink(missing_ok=True)
         name = f"kernel-{secrets.token_hex(6)}"
         conn = self.runtime_dir / f"{name}.json"
-        write_connection_file(str(conn), transport="ipc", ip=str(self.runtime_dir / f"{name}-ipc"),
-                              key=secrets.token_hex(32).encode())
+        write_connection_file(
+            str(conn),
+            transport="ipc",
+            ip=str(self.runtime_dir / f"{name}-ipc"),
+            key=secrets.token_hex(32).encode(),
+        )
         if self.prepare:
             self.prepare(conn)
         self._stderr, self._stderr_size = [], 0
-        self.proc = subprocess.Popen(self.argv_for(str(conn)), cwd=self.cwd, env=self.env,
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.argv_for(str(conn)),
+            cwd=self.cwd,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self._reader = threading.Thread(target=self._drain_stderr, args=(self.proc,), daemon=True)
         self._reader.start()
         self.context = zmq.Context()
@@ -114,11 +133,13 @@ class KernelProcess:
         deadline = time.monotonic() + self.limits.startup_timeout
         while True:
             if not self.alive():
-                raise KernelStartError(f"the kernel exited while starting (code {self.proc.returncode}): "
-                                       f"{self.stderr_tail()}")
+                raise KernelStartError(
+                    f"the kernel exited while starting (code {self.proc.returncode}): {self.stderr_tail()}"
+                )
             if time.monotonic() > deadline:
-                raise KernelStartError(f"the kernel did not start within {self.limits.startup_timeout:g} s: "
-                                       f"{self.stderr_tail()}")
+                raise KernelStartError(
+                    f"the kernel did not start within {self.limits.startup_timeout:g} s: {self.stderr_tail()}"
+                )
             msg_id = kc.kernel_info()
             try:
                 reply = self._shell_reply(msg_id, timeout=1.0)
@@ -230,7 +251,7 @@ class KernelProcess:
 @dataclass
 class _CellRun:
     outputs: list = field(default_factory=list)
-    status: str = "pending"   # ok, error, timeout, hung, died, skipped
+    status: str = "pending"  # ok, error, timeout, hung, died, skipped
     execution_count: int | None = None
     reply: dict | None = None
     bytes: int = 0
@@ -254,7 +275,9 @@ def _error_output(ename: str, evalue: str):
 class Executor:
     """Execute code cells robustly; see the module docstring."""
 
-    def __init__(self, kernel: KernelProcess, limits: ExecLimits, *, log: Callable[[str], None] | None = None):
+    def __init__(
+        self, kernel: KernelProcess, limits: ExecLimits, *, log: Callable[[str], None] | None = None
+    ):
         self.kernel = kernel
         self.limits = limits
         self.log = log or (lambda _msg: None)
@@ -268,7 +291,7 @@ class Executor:
         """Run every code cell in place (outputs, execution_count); return one status per cell."""
         self._deadline = time.monotonic() + self.limits.notebook_timeout
         statuses = ["" for _ in cells]
-        done: list[int] = []         # indices of cells that ran to completion (replayable)
+        done: list[int] = []  # indices of cells that ran to completion (replayable)
         broken = False
         try:
             self._start()
@@ -285,11 +308,16 @@ class Executor:
                 statuses[i] = "skipped"
                 continue
             if time.monotonic() >= self._deadline:
-                self._mark_not_run(cell, f"the notebook ran over its {self.limits.notebook_timeout:g} s limit")
+                self._mark_not_run(
+                    cell, f"the notebook ran over its {self.limits.notebook_timeout:g} s limit"
+                )
                 statuses[i] = "skipped"
                 if not any(e.kind == "deadline" for e in self.events):
-                    self.events.append(Event("deadline", i, f"notebook time limit "
-                                                            f"{self.limits.notebook_timeout:g} s reached"))
+                    self.events.append(
+                        Event(
+                            "deadline", i, f"notebook time limit {self.limits.notebook_timeout:g} s reached"
+                        )
+                    )
                 continue
             run = self._run_code(cell.get("source", ""), i)
             cell["outputs"] = run.outputs
@@ -325,8 +353,13 @@ class Executor:
             except KernelStartError as exc:
                 self.events.append(Event("startup_failed", failed_at, str(exc)))
                 continue
-            self.events.append(Event("restart", failed_at, f"kernel restarted (restart {self.restarts}); "
-                                                           f"replaying {len(done)} earlier cells"))
+            self.events.append(
+                Event(
+                    "restart",
+                    failed_at,
+                    f"kernel restarted (restart {self.restarts}); replaying {len(done)} earlier cells",
+                )
+            )
             ok = True
             for j in list(done):
                 if time.monotonic() >= self._deadline:
@@ -334,8 +367,13 @@ class Executor:
                 run = self._run_code(cells[j].get("source", ""), j, replay=True)
                 if run.status in ("ok", "error"):
                     continue
-                self.events.append(Event("replay_failed", j, f"replaying this cell ended with {run.status}; "
-                                                             "it is left out of later replays"))
+                self.events.append(
+                    Event(
+                        "replay_failed",
+                        j,
+                        f"replaying this cell ended with {run.status}; it is left out of later replays",
+                    )
+                )
                 done.remove(j)
                 if run.status != "timeout":
                     ok = False
@@ -353,8 +391,9 @@ class Executor:
             run.status = "died"
             return run
         try:
-            msg_id = kc.execute(code, silent=False, store_history=not replay, allow_stdin=False,
-                                stop_on_error=False)
+            msg_id = kc.execute(
+                code, silent=False, store_history=not replay, allow_stdin=False, stop_on_error=False
+            )
         except Exception as exc:  # noqa: BLE001
             run.status = "died"
             run.outputs = [_error_output("DeadKernelError", f"could not send the cell to the kernel: {exc}")]
@@ -379,8 +418,10 @@ class Executor:
                     self._drain(kc, msg_id, run, replay)
                     run.status = "died"
                     why = self.kernel.exit_description()
-                    detail = (f"the kernel died while running this cell ({why}; out of memory, a CPU-time "
-                              f"limit or an exit call); it was restarted for the cells after it")
+                    detail = (
+                        f"the kernel died while running this cell ({why}; out of memory, a CPU-time "
+                        f"limit or an exit call); it was restarted for the cells after it"
+                    )
                     if not replay:
                         run.outputs.append(_error_output("DeadKernelError", detail))
                         self.events.append(Event("died", index, why))
@@ -390,14 +431,25 @@ class Executor:
                 interrupted_at = now
                 if not replay:
                     self.events.append(Event("timeout", index, f"interrupted after {now - start:.0f} s"))
-            if interrupted_at is not None and run.reply is None and now - interrupted_at > self.limits.interrupt_grace:
+            if (
+                interrupted_at is not None
+                and run.reply is None
+                and now - interrupted_at > self.limits.interrupt_grace
+            ):
                 run.status = "hung"
-                reason = ("the notebook time limit" if cell_deadline < start + self.limits.cell_timeout
-                          else f"the {self.limits.cell_timeout:g} s cell time limit")
+                reason = (
+                    "the notebook time limit"
+                    if cell_deadline < start + self.limits.cell_timeout
+                    else f"the {self.limits.cell_timeout:g} s cell time limit"
+                )
                 if not replay:
-                    run.outputs.append(_error_output(
-                        "CellTimeoutError", f"this cell ran past {reason} and did not stop when interrupted; "
-                                            "the kernel was restarted for the cells after it"))
+                    run.outputs.append(
+                        _error_output(
+                            "CellTimeoutError",
+                            f"this cell ran past {reason} and did not stop when interrupted; "
+                            "the kernel was restarted for the cells after it",
+                        )
+                    )
                     self.events.append(Event("hung", index, "did not answer an interrupt; kernel killed"))
                 self.kernel.kill()
                 return run
@@ -415,8 +467,10 @@ class Executor:
                         break
                     except Exception:  # noqa: BLE001 - a malformed message from a hostile kernel
                         continue
-                    if msg.get("parent_header", {}).get("msg_id") == msg_id and \
-                            msg["header"]["msg_type"] == "execute_reply":
+                    if (
+                        msg.get("parent_header", {}).get("msg_id") == msg_id
+                        and msg["header"]["msg_type"] == "execute_reply"
+                    ):
                         run.reply = msg["content"]
                         reply_at = time.monotonic()
         content = run.reply
@@ -426,9 +480,12 @@ class Executor:
         if interrupted_at is not None:
             run.status = "timeout"
             if not replay:
-                run.outputs.append(_error_output(
-                    "CellTimeoutError", f"this cell ran longer than {self.limits.cell_timeout:g} s and was "
-                                        "interrupted"))
+                run.outputs.append(
+                    _error_output(
+                        "CellTimeoutError",
+                        f"this cell ran longer than {self.limits.cell_timeout:g} s and was interrupted",
+                    )
+                )
             return run
         if status == "ok":
             run.status = "ok"
@@ -436,8 +493,9 @@ class Executor:
             run.status = "error"
             if not replay and not any(o.get("output_type") == "error" for o in run.outputs):
                 # the kernel said error but showed none (a suppressed traceback): record it anyway
-                run.outputs.append(_error_output(content.get("ename", "Error") or "Error",
-                                                 content.get("evalue", "") or ""))
+                run.outputs.append(
+                    _error_output(content.get("ename", "Error") or "Error", content.get("evalue", "") or "")
+                )
         return run
 
     def _drain(self, kc, msg_id: str, run: _CellRun, replay: bool) -> bool:
@@ -464,8 +522,12 @@ class Executor:
             if replay:
                 continue
             if kind == "clear_output":
-                run.outputs = [o for o in run.outputs if o.get("output_type") == "error"
-                               or (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+                run.outputs = [
+                    o
+                    for o in run.outputs
+                    if o.get("output_type") == "error"
+                    or (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                ]
                 continue
             if kind not in ("stream", "display_data", "execute_result", "error"):
                 continue
@@ -479,8 +541,12 @@ class Executor:
         over = bool(run.truncated) or run.bytes + size > limit_cell or self._total_bytes + size > limit_nb
         if kind == "error":
             tb = [t[:2000] for t in content.get("traceback", [])[:200]]
-            out = nbformat.v4.new_output("error", ename=str(content.get("ename", ""))[:500],
-                                         evalue=str(content.get("evalue", ""))[:5000], traceback=tb)
+            out = nbformat.v4.new_output(
+                "error",
+                ename=str(content.get("ename", ""))[:500],
+                evalue=str(content.get("evalue", ""))[:5000],
+                traceback=tb,
+            )
             run.outputs.append(out)
             return
         if over:
@@ -509,7 +575,6 @@ class Executor:
         except Exception:  # noqa: BLE001 - malformed display message
             return
         run.outputs.append(out)
-
 
     @staticmethod
     def _add_stream(run: _CellRun, name: str, text: str) -> None:

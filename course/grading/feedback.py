@@ -15,6 +15,7 @@ Use it before ``ClearHiddenTests`` (it needs the hidden block to know what to hi
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     ]
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,9 @@ __all__ = ["ClearHiddenTracebacks", "hidden_lines", "scrub_traceback"]
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def hidden_lines(source: str, begin: str = "### BEGIN HIDDEN TESTS", end: str = "### END HIDDEN TESTS") -> set[str]:
+def hidden_lines(
+    source: str, begin: str = "### BEGIN HIDDEN TESTS", end: str = "### END HIDDEN TESTS"
+) -> set[str]:
     """The stripped, non-trivial lines of every hidden block of a cell."""
     out, inside = set(), False
     for line in source.splitlines():
@@ -75,6 +78,8 @@ class ClearHiddenTracebacks(NbGraderPreprocessor):
             elif out.get("output_type") == "stream":
                 text = out.get("text", "")
                 if any(s in text for s in secret):
-                    out["text"] = "\n".join("(hidden test code not shown)" if any(s in ln for s in secret) else ln
-                                            for ln in text.splitlines())
+                    out["text"] = "\n".join(
+                        "(hidden test code not shown)" if any(s in ln for s in secret) else ln
+                        for ln in text.splitlines()
+                    )
         return cell, resources

@@ -19,6 +19,7 @@ Exit status: 0 when every submission was graded or recorded (a corrupt notebook 
 zero points and flagged), 1 when the grader itself failed on some submission (they are retried on
 the next run), 2 on a usage error or when the sandbox cannot run and --no-sandbox was not given.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import warnings
@@ -43,7 +43,7 @@ from pathlib import Path
 # (1-2 s per process); nothing here validates IRIs, so that optional module is left out.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from .config import CONFIG_NAME, ConfigError, find_root, load_config
+from .config import CONFIG_NAME, ConfigError, find_root, load_config  # noqa: E402
 
 __all__ = ["main", "grade_assignment", "GradeOptions"]
 
@@ -68,7 +68,7 @@ class GradeOptions:
 @dataclass
 class Outcome:
     student: str
-    status: str                      # graded, unchanged, corrupt, missing, error
+    status: str  # graded, unchanged, corrupt, missing, error
     seconds: float = 0.0
     scores: dict | None = None
     review: list[str] = field(default_factory=list)
@@ -77,6 +77,7 @@ class Outcome:
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -113,7 +114,9 @@ class _Lock:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(self.fd)
-            raise RuntimeError(f"another 'course grade' of this assignment is running (lock {self.path})") from None
+            raise RuntimeError(
+                f"another 'course grade' of this assignment is running (lock {self.path})"
+            ) from None
         os.ftruncate(self.fd, 0)
         os.write(self.fd, str(os.getpid()).encode())
         return self
@@ -138,8 +141,15 @@ class _Worker:
 
         argv = [sys.executable, "-m", "course.grading.worker"] + (["--sandbox"] if self.sandbox else [])
         err = open(self.logdir / f"worker-{self.n}.log", "ab")
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
-                                     env=nbgrader_env(), start_new_session=True, cwd=str(self.logdir))
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            env=nbgrader_env(),
+            start_new_session=True,
+            cwd=str(self.logdir),
+        )
         err.close()
         self._buf = b""
         hello = self._read(timeout=180)
@@ -185,8 +195,11 @@ class _Worker:
             return {"ok": False, "error": "the grading worker died before it took the job", "events": {}}
         result = self._read(timeout)
         if result is None:
-            why = ("did not finish within " + f"{timeout:.0f} s") if self.proc.poll() is None else \
-                f"died (exit {self.proc.returncode})"
+            why = (
+                ("did not finish within " + f"{timeout:.0f} s")
+                if self.proc.poll() is None
+                else f"died (exit {self.proc.returncode})"
+            )
             tail = self.log_tail()
             self.stop()
             return {"ok": False, "error": f"the grading worker {why}", "log": tail, "events": {}}
@@ -217,6 +230,7 @@ class _Worker:
 
 # --- the run -------------------------------------------------------------------------------------
 
+
 def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[list[Outcome], list[str]]:
     """Grade every submission of ``assignment``; return the outcomes and run-level warnings."""
     import nbformat
@@ -224,8 +238,14 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
 
     from .autograde import make_template, release_notebooks, source_fingerprint
     from .executor import ExecLimits, short_temp_dir
-    from .importer import (import_submission, install_autograded, open_gradebook, submission_scores,
-                           sync_assignment, write_json)
+    from .importer import (
+        import_submission,
+        install_autograded,
+        open_gradebook,
+        submission_scores,
+        sync_assignment,
+        write_json,
+    )
     from .intake import CorruptNotebook, archive_submission, clean_notebook
     from .sandbox import Limits
     from .scan import scan_notebook
@@ -241,14 +261,27 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
     warnings_out: list[str] = []
 
     cell_timeout = float(opts.cell_timeout or cfg.Execute.get("timeout", 60) or 60)
-    exec_limits = ExecLimits(cell_timeout=cell_timeout, notebook_timeout=float(opts.notebook_timeout),
-                             startup_timeout=float(cfg.Execute.get("startup_timeout", 60) or 60),
-                             max_restarts=opts.max_restarts)
+    exec_limits = ExecLimits(
+        cell_timeout=cell_timeout,
+        notebook_timeout=float(opts.notebook_timeout),
+        startup_timeout=float(cfg.Execute.get("startup_timeout", 60) or 60),
+        max_restarts=opts.max_restarts,
+    )
     threads = max(1, (os.cpu_count() or 1) // max(1, opts.jobs))
-    limits = Limits(memory_mb=opts.memory_mb, disk_mb=opts.disk_mb, threads=threads,
-                    cpu_seconds=int(max(opts.notebook_timeout, cell_timeout) * 2))
-    settings = {"grader": GRADER_VERSION, "sandbox": opts.sandbox, "cell_timeout": cell_timeout,
-                "notebook_timeout": opts.notebook_timeout, "memory_mb": opts.memory_mb, "disk_mb": opts.disk_mb}
+    limits = Limits(
+        memory_mb=opts.memory_mb,
+        disk_mb=opts.disk_mb,
+        threads=threads,
+        cpu_seconds=int(max(opts.notebook_timeout, cell_timeout) * 2),
+    )
+    settings = {
+        "grader": GRADER_VERSION,
+        "sandbox": opts.sandbox,
+        "cell_timeout": cell_timeout,
+        "notebook_timeout": opts.notebook_timeout,
+        "memory_mb": opts.memory_mb,
+        "disk_mb": opts.disk_mb,
+    }
 
     with _Lock(archive / ".locks" / f"{assignment}.lock"):
         work = short_temp_dir("mlsd-g")  # short: kernels' IPC socket paths live under it
@@ -274,15 +307,26 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                 except (OSError, ValueError):
                     state = {}
                 scores = submission_scores(gb, assignment, student)
-                if (not opts.force and state.get("digest") == sub.digest and state.get("fingerprint") == fingerprint
-                        and state.get("status") in ("graded", "corrupt", "missing") and scores is not None
-                        and (state.get("status") != "graded" or (autograded / student / assignment).is_dir())):
-                    outcomes[student] = Outcome(student, "unchanged", 0.0, scores, list(state.get("review", [])),
-                                                list(state.get("notes", [])))
+                if (
+                    not opts.force
+                    and state.get("digest") == sub.digest
+                    and state.get("fingerprint") == fingerprint
+                    and state.get("status") in ("graded", "corrupt", "missing")
+                    and scores is not None
+                    and (state.get("status") != "graded" or (autograded / student / assignment).is_dir())
+                ):
+                    outcomes[student] = Outcome(
+                        student,
+                        "unchanged",
+                        0.0,
+                        scores,
+                        list(state.get("review", [])),
+                        list(state.get("notes", [])),
+                    )
                 else:
                     todo.append((student, sub, state, state_path, scores))
 
-            jobs: list[tuple[str, dict, dict]] = []   # (student, job, state)
+            jobs: list[tuple[str, dict, dict]] = []  # (student, job, state)
             if todo:
                 log(f"Generating {assignment} from source/ ...")
                 template = make_template(root, assignment, work / "template")
@@ -300,16 +344,25 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                 if state.get("digest") and state.get("digest") != sub.digest:
                     notes.append("resubmitted since the last grading")
                     if scores and scores.get("manual_graded"):
-                        review.append("manual-grade: manual grades from the earlier version were kept; "
-                                      "check they still apply")
+                        review.append(
+                            "manual-grade: manual grades from the earlier version were kept; "
+                            "check they still apply"
+                        )
                 cleaned: dict[str, str] = {}
                 clean_dir = work / "clean" / student
                 clean_dir.mkdir(parents=True, exist_ok=True)
-                extra = [f for f in sub.files if f != "timestamp.txt" and not
-                         (f.endswith(".ipynb") and Path(f).stem in releases and "/" not in f)]
+                extra = [
+                    f
+                    for f in sub.files
+                    if f != "timestamp.txt"
+                    and not (f.endswith(".ipynb") and Path(f).stem in releases and "/" not in f)
+                ]
                 if extra:
-                    review.append("extra-files: kept in the archive but not given to the kernel: " +
-                                  ", ".join(extra[:6]) + (" …" if len(extra) > 6 else ""))
+                    review.append(
+                        "extra-files: kept in the archive but not given to the kernel: "
+                        + ", ".join(extra[:6])
+                        + (" …" if len(extra) > 6 else "")
+                    )
                 for name, release in releases.items():
                     path = sub.path / f"{name}.ipynb"
                     if f"{name}.ipynb" not in sub.files:
@@ -318,8 +371,10 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                     try:
                         nb, flags = clean_notebook(path.read_bytes(), release)
                     except CorruptNotebook as exc:
-                        review.append(f"corrupt: {name}.ipynb {exc}: scored zero (the original is in "
-                                      f"{sub.path.relative_to(root)})")
+                        review.append(
+                            f"corrupt: {name}.ipynb {exc}: scored zero (the original is in "
+                            f"{sub.path.relative_to(root)})"
+                        )
                         continue
                     review += [str(f) for f in flags]
                     review += [f"scan {f}" for f in scan_notebook(nb, release=release)]
@@ -329,37 +384,72 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                 timestamp = None
                 if "timestamp.txt" in sub.files:
                     timestamp = _timestamp(sub.path / "timestamp.txt", review)
-                base_state = {"digest": sub.digest, "fingerprint": fingerprint, "archive": str(sub.path),
-                              "notes": notes, "review": review, "timestamp": timestamp}
+                base_state = {
+                    "digest": sub.digest,
+                    "fingerprint": fingerprint,
+                    "archive": str(sub.path),
+                    "notes": notes,
+                    "review": review,
+                    "timestamp": timestamp,
+                }
                 if not cleaned:
                     status = "corrupt" if any(r.startswith("corrupt") for r in review) else "missing"
-                    import_submission(gb, cfg, assignment, student, {"timestamp": timestamp, "notebooks": {}},
-                                      flag=True)
+                    import_submission(
+                        gb, cfg, assignment, student, {"timestamp": timestamp, "notebooks": {}}, flag=True
+                    )
                     write_json(state_path, {**base_state, "status": status, "graded_at": _now()})
-                    outcomes[student] = Outcome(student, status, 0.0, submission_scores(gb, assignment, student),
-                                                review, notes)
+                    outcomes[student] = Outcome(
+                        student, status, 0.0, submission_scores(gb, assignment, student), review, notes
+                    )
                     continue
-                job = {"template": str(template), "scratch": str(work / "scratch" / student),
-                       "assignment": assignment, "student": student, "notebooks": cleaned, "timestamp": timestamp,
-                       "sandbox": opts.sandbox, "limits": limits.to_json(),
-                       "exec_limits": exec_limits.__dict__, "course_root": str(root), "offline": True,
-                       "runtime_base": str(work / "rt"),
-                       "plain_limits": True}
+                job = {
+                    "template": str(template),
+                    "scratch": str(work / "scratch" / student),
+                    "assignment": assignment,
+                    "student": student,
+                    "notebooks": cleaned,
+                    "timestamp": timestamp,
+                    "sandbox": opts.sandbox,
+                    "limits": limits.to_json(),
+                    "exec_limits": exec_limits.__dict__,
+                    "course_root": str(root),
+                    "offline": True,
+                    "runtime_base": str(work / "rt"),
+                    "plain_limits": True,
+                }
                 jobs.append((student, job, base_state))
 
             if jobs:
-                log(f"Grading {len(jobs)} submission(s) with {min(opts.jobs, len(jobs))} worker(s)"
-                    f"{'' if opts.sandbox else ' WITHOUT the sandbox'} ...")
+                log(
+                    f"Grading {len(jobs)} submission(s) with {min(opts.jobs, len(jobs))} worker(s)"
+                    f"{'' if opts.sandbox else ' WITHOUT the sandbox'} ..."
+                )
             done = 0
             for student, job, state, result in _run_jobs(jobs, opts, exec_limits, work):
                 done += 1
-                outcome = _record(gb, cfg, root, autograded, archive, assignment, student, job, state, result,
-                                  import_submission, install_autograded, submission_scores, write_json)
+                outcome = _record(
+                    gb,
+                    cfg,
+                    root,
+                    autograded,
+                    archive,
+                    assignment,
+                    student,
+                    job,
+                    state,
+                    result,
+                    import_submission,
+                    install_autograded,
+                    submission_scores,
+                    write_json,
+                )
                 outcomes[student] = outcome
                 shutil.rmtree(job["scratch"], ignore_errors=True)
                 sc = outcome.scores or {}
                 pts = f"{sc.get('auto', 0):g}/{sc.get('auto_max', 0):g}" if sc else "-"
-                log(f"  [{done}/{len(jobs)}] {student:<20} {outcome.status:<9} {pts:>9}  ({outcome.seconds:.1f} s)")
+                log(
+                    f"  [{done}/{len(jobs)}] {student:<20} {outcome.status:<9} {pts:>9}  ({outcome.seconds:.1f} s)"
+                )
             ordered = [outcomes[s] for s in students if s in outcomes]
             return ordered, warnings_out
         finally:
@@ -391,8 +481,12 @@ def _run_jobs(jobs, opts: GradeOptions, exec_limits, work: Path):
     for item in jobs:
         todo.put(item)
     finished: queue.Queue = queue.Queue()
-    per_job = (exec_limits.notebook_timeout + exec_limits.startup_timeout * (exec_limits.max_restarts + 2)
-               + exec_limits.interrupt_grace * 4 + 180)
+    per_job = (
+        exec_limits.notebook_timeout
+        + exec_limits.startup_timeout * (exec_limits.max_restarts + 2)
+        + exec_limits.interrupt_grace * 4
+        + 180
+    )
 
     def slot(k: int) -> None:
         worker = _Worker(k, opts.sandbox, logdir)
@@ -420,8 +514,22 @@ def _run_jobs(jobs, opts: GradeOptions, exec_limits, work: Path):
         t.join()
 
 
-def _record(gb, cfg, root, autograded, archive, assignment, student, job, state, result,
-            import_submission, install_autograded, submission_scores, write_json) -> Outcome:
+def _record(
+    gb,
+    cfg,
+    root,
+    autograded,
+    archive,
+    assignment,
+    student,
+    job,
+    state,
+    result,
+    import_submission,
+    install_autograded,
+    submission_scores,
+    write_json,
+) -> Outcome:
     review = list(state["review"])
     notes = list(state["notes"])
     seconds = float(result.get("seconds", 0.0))
@@ -442,15 +550,33 @@ def _record(gb, cfg, root, autograded, archive, assignment, student, job, state,
             prev = {}
         prev.update({"last_error": err, "last_error_at": _now()})
         write_json(state_path, prev)  # the digest is not updated: the next run tries again
-        return Outcome(student, "error", seconds, submission_scores(gb, assignment, student), review, notes,
-                       error=f"{err} (log: archive/{student}/{assignment}/last-error.log)")
+        return Outcome(
+            student,
+            "error",
+            seconds,
+            submission_scores(gb, assignment, student),
+            review,
+            notes,
+            error=f"{err} (log: archive/{student}/{assignment}/last-error.log)",
+        )
     results = result["results"]
     src = Path(job["scratch"]) / "autograded" / student / assignment
     install_autograded(src, autograded / student / assignment)
     import_submission(gb, cfg, assignment, student, results, flag=bool(review))
     scores = submission_scores(gb, assignment, student)
-    write_json(state_path, {**state, "review": review, "notes": notes, "status": "graded", "graded_at": _now(),
-                            "seconds": seconds, "events": events, "scores": scores})
+    write_json(
+        state_path,
+        {
+            **state,
+            "review": review,
+            "notes": notes,
+            "status": "graded",
+            "graded_at": _now(),
+            "seconds": seconds,
+            "events": events,
+            "scores": scores,
+        },
+    )
     return Outcome(student, "graded", seconds, scores, review, notes)
 
 
@@ -464,6 +590,7 @@ def _rmtree(path: Path) -> None:
 
 
 # --- the command ---------------------------------------------------------------------------------
+
 
 def _table(outcomes: list[Outcome]) -> str:
     rows = [("student", "status", "auto", "manual", "time", "notes")]
@@ -486,17 +613,28 @@ def _table(outcomes: list[Outcome]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m course grade", description=(
-        "Autograde every submission in DIR/submitted/*/ASSIGNMENT/ in a sandbox and record the grades in the "
-        "course's nbgrader gradebook and autograded/ (formgrader, generate_feedback and export work as usual). "
-        "Submissions are archived read-only first; unchanged ones are not graded again; manual grades are kept."))
+    ap = argparse.ArgumentParser(
+        prog="python -m course grade",
+        description=(
+            "Autograde every submission in DIR/submitted/*/ASSIGNMENT/ in a sandbox and record the grades in the "
+            "course's nbgrader gradebook and autograded/ (formgrader, generate_feedback and export work as usual). "
+            "Submissions are archived read-only first; unchanged ones are not graded again; manual grades are kept."
+        ),
+    )
     ap.add_argument("assignment", help="assignment (chapter) name, e.g. 01_framework")
     ap.add_argument("--root", type=Path, help="course root (default: found from the current folder)")
     ap.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
-    ap.add_argument("--student", action="append", metavar="ID",
-                    help="grade only this student (repeat, or separate with commas)")
-    ap.add_argument("--no-sandbox", action="store_true",
-                    help="run student code without the sandbox (with your rights): only where it cannot run")
+    ap.add_argument(
+        "--student",
+        action="append",
+        metavar="ID",
+        help="grade only this student (repeat, or separate with commas)",
+    )
+    ap.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run student code without the sandbox (with your rights): only where it cannot run",
+    )
     ap.add_argument("--force", action="store_true", help="grade again even submissions that did not change")
     ap.add_argument("--timeout", type=float, help="seconds per cell (default: c.Execute.timeout)")
     ap.add_argument("--notebook-timeout", type=float, default=600, help="seconds per notebook (default 600)")
@@ -516,9 +654,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grade: {exc}", file=sys.stderr)
         return 2
     if not (root / "source" / args.assignment).is_dir():
-        known = sorted(p.name for p in (root / "source").iterdir() if p.is_dir()) if (root / "source").is_dir() else []
-        print(f"grade: no assignment {args.assignment!r} in {root / 'source'} (known: {', '.join(known) or 'none'})",
-              file=sys.stderr)
+        known = (
+            sorted(p.name for p in (root / "source").iterdir() if p.is_dir())
+            if (root / "source").is_dir()
+            else []
+        )
+        print(
+            f"grade: no assignment {args.assignment!r} in {root / 'source'} (known: {', '.join(known) or 'none'})",
+            file=sys.stderr,
+        )
         return 2
     students = None
     if args.student:
@@ -531,16 +675,28 @@ def main(argv: list[str] | None = None) -> int:
             print("grade: the sandbox cannot run on this machine:", file=sys.stderr)
             for p in problems:
                 print(f"  - {p}", file=sys.stderr)
-            print("Refusing to run student code unsandboxed. Fix the above, or pass --no-sandbox to grade "
-                  "with the student code running under your own user (only for code you trust).", file=sys.stderr)
+            print(
+                "Refusing to run student code unsandboxed. Fix the above, or pass --no-sandbox to grade "
+                "with the student code running under your own user (only for code you trust).",
+                file=sys.stderr,
+            )
             return 2
     else:
-        print("WARNING: --no-sandbox: student code runs as your user, with only timeouts and resource limits.",
-              file=sys.stderr)
+        print(
+            "WARNING: --no-sandbox: student code runs as your user, with only timeouts and resource limits.",
+            file=sys.stderr,
+        )
     warnings.filterwarnings("ignore")
-    opts = GradeOptions(jobs=args.jobs, students=students, sandbox=not args.no_sandbox, force=args.force,
-                        cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory,
-                        log=lambda m: print(m, flush=True))
+    opts = GradeOptions(
+        jobs=args.jobs,
+        students=students,
+        sandbox=not args.no_sandbox,
+        force=args.force,
+        cell_timeout=args.timeout,
+        notebook_timeout=args.notebook_timeout,
+        memory_mb=args.memory,
+        log=lambda m: print(m, flush=True),
+    )
     start = time.monotonic()
     try:
         outcomes, notes = grade_assignment(root, args.assignment, opts)
@@ -548,7 +704,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grade: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ngrade: interrupted; what was recorded stays, the rest is graded on the next run", file=sys.stderr)
+        print(
+            "\ngrade: interrupted; what was recorded stays, the rest is graded on the next run",
+            file=sys.stderr,
+        )
         return 130
     print()
     print(_table(outcomes) if outcomes else "(no submissions)")
@@ -563,13 +722,18 @@ def main(argv: list[str] | None = None) -> int:
             for r in o.review[:8]:
                 print(f"    - {r[:200]}")
             if len(o.review) > 8:
-                print(f"    - … {len(o.review) - 8} more in archive/{o.student}/{args.assignment}/graded.json")
+                print(
+                    f"    - … {len(o.review) - 8} more in archive/{o.student}/{args.assignment}/graded.json"
+                )
     else:
         print("Flagged for review: none")
     counts = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
-    print(f"\n{len(outcomes)} submission(s): " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-          + f" in {time.monotonic() - start:.1f} s")
+    print(
+        f"\n{len(outcomes)} submission(s): "
+        + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        + f" in {time.monotonic() - start:.1f} s"
+    )
     errors = [o for o in outcomes if o.status == "error"]
     return 1 if errors else 0

@@ -11,6 +11,7 @@ comment's ``auto_comment``, the late penalty from the configured plugin; a noteb
 or unreadable gets zero points, as nbgrader gives a missing notebook. Manual scores and manual
 comments are never written here, so they survive any regrade.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,14 @@ import shutil
 import time
 from pathlib import Path
 
-__all__ = ["GradebookConflict", "open_gradebook", "sync_assignment", "import_submission", "install_autograded",
-           "submission_scores"]
+__all__ = [
+    "GradebookConflict",
+    "open_gradebook",
+    "sync_assignment",
+    "import_submission",
+    "install_autograded",
+    "submission_scores",
+]
 
 
 class GradebookConflict(RuntimeError):
@@ -68,8 +75,15 @@ def sync_assignment(gb, template_gb, assignment: str) -> list[str]:
             "grade": {c.name: {"max_score": c.max_score, "cell_type": c.cell_type} for c in snb.grade_cells},
             "solution": {c.name: {} for c in snb.solution_cells},
             "task": {c.name: {"max_score": c.max_score, "cell_type": c.cell_type} for c in snb.task_cells},
-            "source": {c.name: {"cell_type": c.cell_type, "locked": c.locked, "source": c.source,
-                                "checksum": c.checksum} for c in snb.source_cells},
+            "source": {
+                c.name: {
+                    "cell_type": c.cell_type,
+                    "locked": c.locked,
+                    "source": c.source,
+                    "checksum": c.checksum,
+                }
+                for c in snb.source_cells
+            },
         }
         try:
             rnb = gb.find_notebook(snb.name, assignment)
@@ -77,19 +91,28 @@ def sync_assignment(gb, template_gb, assignment: str) -> list[str]:
             gb.add_notebook(snb.name, assignment, kernelspec=snb.kernelspec)
             changes.append(f"notebook {snb.name}")
         else:
-            old = {"grade": {c.name for c in rnb.grade_cells}, "solution": {c.name for c in rnb.solution_cells},
-                   "task": {c.name for c in rnb.task_cells}, "source": {c.name for c in rnb.source_cells}}
+            old = {
+                "grade": {c.name for c in rnb.grade_cells},
+                "solution": {c.name for c in rnb.solution_cells},
+                "task": {c.name for c in rnb.task_cells},
+                "source": {c.name for c in rnb.source_cells},
+            }
             differ = any(set(cells[k]) != old[k] for k in cells)
             if differ and len(rnb.submissions) > 0:
-                gone = sorted((old["grade"] | old["solution"] | old["task"]) -
-                              (set(cells["grade"]) | set(cells["solution"]) | set(cells["task"])))
-                new = sorted((set(cells["grade"]) | set(cells["solution"]) | set(cells["task"])) -
-                             (old["grade"] | old["solution"] | old["task"]))
+                gone = sorted(
+                    (old["grade"] | old["solution"] | old["task"])
+                    - (set(cells["grade"]) | set(cells["solution"]) | set(cells["task"]))
+                )
+                new = sorted(
+                    (set(cells["grade"]) | set(cells["solution"]) | set(cells["task"]))
+                    - (old["grade"] | old["solution"] | old["task"])
+                )
                 raise GradebookConflict(
                     f"source/{assignment}/{snb.name}.ipynb no longer has the graded cells the gradebook holds "
                     f"grades for (removed: {', '.join(gone) or 'none'}; added: {', '.join(new) or 'none'}). "
                     "Put the cells back, or grade the new version as a new assignment; the grader will not "
-                    "drop recorded grades.")
+                    "drop recorded grades."
+                )
             if differ:
                 gb.remove_notebook(snb.name, assignment)
                 gb.add_notebook(snb.name, assignment, kernelspec=snb.kernelspec)
@@ -105,8 +128,10 @@ def sync_assignment(gb, template_gb, assignment: str) -> list[str]:
     real = gb.find_assignment(assignment)
     extra = sorted({n.name for n in real.notebooks} - {n.name for n in src.notebooks})
     if extra:
-        raise GradebookConflict(f"the gradebook has notebooks {', '.join(extra)} in {assignment} that "
-                                f"source/{assignment} no longer has")
+        raise GradebookConflict(
+            f"the gradebook has notebooks {', '.join(extra)} in {assignment} that "
+            f"source/{assignment} no longer has"
+        )
     return changes
 
 
@@ -118,14 +143,16 @@ def _late_penalty(gb, config, submission) -> None:
     for nb in submission.notebooks:
         nb.late_submission_penalty = None
         if submission.total_seconds_late > 0:
-            penalty = pp.plugin_inst.late_submission_penalty(submission.student.id, nb.score,
-                                                             submission.total_seconds_late)
+            penalty = pp.plugin_inst.late_submission_penalty(
+                submission.student.id, nb.score, submission.total_seconds_late
+            )
             if penalty is not None:
                 nb.late_submission_penalty = pp._check_late_penalty(nb, penalty)
 
 
-def import_submission(gb, config, assignment: str, student: str, results: dict | None, *,
-                      flag: bool = False) -> None:
+def import_submission(
+    gb, config, assignment: str, student: str, results: dict | None, *, flag: bool = False
+) -> None:
     """Record one graded submission (``results`` from :func:`course.grading.autograde.read_results`;
     ``None`` or a notebook absent from it means: no gradable notebook, zero points)."""
 
@@ -189,9 +216,17 @@ def submission_scores(gb, assignment: str, student: str) -> dict | None:
             else:
                 auto += score
                 auto_max += g.max_score
-    return {"auto": auto, "auto_max": auto_max, "manual": manual, "manual_max": manual_max,
-            "pending": pending, "manual_graded": graded_by_hand, "total": sub.score, "max": sub.max_score,
-            "timestamp": sub.timestamp.isoformat() if sub.timestamp else None}
+    return {
+        "auto": auto,
+        "auto_max": auto_max,
+        "manual": manual,
+        "manual_max": manual_max,
+        "pending": pending,
+        "manual_graded": graded_by_hand,
+        "total": sub.score,
+        "max": sub.max_score,
+        "timestamp": sub.timestamp.isoformat() if sub.timestamp else None,
+    }
 
 
 def _is_answer(nb, grade) -> bool:

@@ -12,6 +12,7 @@ neither abort the batch nor earn a point; locked cells (the tests) get the relea
 nbgrader then restores the hidden tests from the gradebook); outputs are dropped. Everything
 unusual is reported as a :class:`Flag` for the instructor to review.
 """
+
 from __future__ import annotations
 
 import copy
@@ -26,8 +27,15 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["ArchiveLimits", "CorruptNotebook", "Flag", "Submission", "archive_submission", "clean_notebook",
-           "tree_digest"]
+__all__ = [
+    "ArchiveLimits",
+    "CorruptNotebook",
+    "Flag",
+    "Submission",
+    "archive_submission",
+    "clean_notebook",
+    "tree_digest",
+]
 
 
 @dataclass(frozen=True)
@@ -63,8 +71,8 @@ class Submission:
     student: str
     assignment: str
     digest: str
-    path: Path                       # the read-only archive folder
-    files: list[str] = field(default_factory=list)   # relative paths of the regular files kept
+    path: Path  # the read-only archive folder
+    files: list[str] = field(default_factory=list)  # relative paths of the regular files kept
     flags: list[Flag] = field(default_factory=list)
 
 
@@ -107,7 +115,9 @@ def _walk(root: Path, limits: ArchiveLimits, flags: list[Flag]):
             elif entry.is_file(follow_symlinks=False):
                 yield rel, Path(entry.path)
             else:
-                flags.append(Flag("special-file", f"{rel} is not a regular file (fifo, socket or device): skipped"))
+                flags.append(
+                    Flag("special-file", f"{rel} is not a regular file (fifo, socket or device): skipped")
+                )
 
 
 def tree_digest(entries: dict[str, str]) -> str:
@@ -125,8 +135,13 @@ def _make_readonly(path: Path) -> None:
         os.chmod(dirpath, 0o555)
 
 
-def archive_submission(submitted: Path, archive_root: Path, student: str, assignment: str,
-                       limits: ArchiveLimits = ArchiveLimits()) -> Submission:
+def archive_submission(
+    submitted: Path,
+    archive_root: Path,
+    student: str,
+    assignment: str,
+    limits: ArchiveLimits = ArchiveLimits(),
+) -> Submission:
     """Copy a submission's regular files into a read-only, content-addressed archive folder.
 
     The submission itself is only read. An archive folder that already exists for the same digest is
@@ -141,8 +156,12 @@ def archive_submission(submitted: Path, archive_root: Path, student: str, assign
     total = 0
     try:
         if submitted.is_symlink() or not submitted.is_dir():
-            flags.append(Flag("symlink" if submitted.is_symlink() else "missing",
-                              f"{submitted} is not a real folder: nothing taken"))
+            flags.append(
+                Flag(
+                    "symlink" if submitted.is_symlink() else "missing",
+                    f"{submitted} is not a real folder: nothing taken",
+                )
+            )
             walk = []
         else:
             walk = _walk(submitted, limits, flags)
@@ -292,77 +311,126 @@ def clean_notebook(raw: bytes, release: nbformat.NotebookNode) -> tuple[nbformat
         nbg = _nbg(rc.get("metadata"))
         gid = nbg.get("grade_id") if nbg and isinstance(nbg.get("grade_id"), str) else None
         cid = rc.get("id") if isinstance(rc.get("id"), str) else None
-        att = rc.get("attachments") if ctype == "markdown" and isinstance(rc.get("attachments"), dict) else None
+        att = (
+            rc.get("attachments") if ctype == "markdown" and isinstance(rc.get("attachments"), dict) else None
+        )
         cells.append(_In(n, ctype, src, gid, cid, nbg, att))
 
     tracked = [c for c in release.cells if (_nbg(c.get("metadata")) or {}).get("grade_id")]
     release_ids = {c.metadata.nbgrader.grade_id for c in tracked}
-    taken: dict[int, object] = {}        # index in `cells` -> release cell
-    matched: dict[str, int] = {}         # grade_id -> index in `cells`
+    taken: dict[int, object] = {}  # index in `cells` -> release cell
+    matched: dict[str, int] = {}  # grade_id -> index in `cells`
     for rel in tracked:
         gid = rel.metadata.nbgrader.grade_id
         cands = [k for k, c in enumerate(cells) if k not in taken and c.grade_id == gid]
         how = "metadata"
         if not cands:
-            cands = [k for k, c in enumerate(cells) if k not in taken and rel.get("id") and c.cell_id == rel.get("id")]
+            cands = [
+                k
+                for k, c in enumerate(cells)
+                if k not in taken and rel.get("id") and c.cell_id == rel.get("id")
+            ]
             how = "cell id"
         if not cands and rel.metadata.nbgrader.get("solution") and not rel.metadata.nbgrader.get("grade"):
             sig = _first_line(rel.source)
             if sig:
-                cands = [k for k, c in enumerate(cells) if k not in taken and c.grade_id not in release_ids
-                         and c.cell_type == rel.cell_type and _first_line(c.source) == sig]
+                cands = [
+                    k
+                    for k, c in enumerate(cells)
+                    if k not in taken
+                    and c.grade_id not in release_ids
+                    and c.cell_type == rel.cell_type
+                    and _first_line(c.source) == sig
+                ]
                 how = "content"
         if not cands:
             continue
         if len(cands) > 1:
             same_id = [k for k in cands if cells[k].cell_id == rel.get("id")]
             chosen = (same_id or cands)[-1]
-            flags.append(Flag("duplicate-cell", f"{len(cands)} cells claim to be '{gid}': graded the one at "
-                                                f"position {cells[chosen].index}, the others as plain cells"))
+            flags.append(
+                Flag(
+                    "duplicate-cell",
+                    f"{len(cands)} cells claim to be '{gid}': graded the one at "
+                    f"position {cells[chosen].index}, the others as plain cells",
+                )
+            )
         else:
             chosen = cands[0]
         if how != "metadata":
-            flags.append(Flag("matched-by-" + how.replace(" ", "-"),
-                              f"'{gid}' had lost its nbgrader metadata; recognised by its {how}"))
+            flags.append(
+                Flag(
+                    "matched-by-" + how.replace(" ", "-"),
+                    f"'{gid}' had lost its nbgrader metadata; recognised by its {how}",
+                )
+            )
         taken[chosen] = rel
         matched[gid] = chosen
 
     # Report what was changed about the graded cells.
-    order = [matched[r.metadata.nbgrader.grade_id] for r in tracked if r.metadata.nbgrader.grade_id in matched]
+    order = [
+        matched[r.metadata.nbgrader.grade_id] for r in tracked if r.metadata.nbgrader.grade_id in matched
+    ]
     if order != sorted(order):
         flags.append(Flag("reordered", "graded cells are not in the release's order"))
     for k, c in enumerate(cells):
         rel = taken.get(k)
         if rel is None:
-            if c.nbgrader and (c.nbgrader.get("grade") or c.nbgrader.get("solution") or c.nbgrader.get("locked")
-                               or c.grade_id):
+            if c.nbgrader and (
+                c.nbgrader.get("grade")
+                or c.nbgrader.get("solution")
+                or c.nbgrader.get("locked")
+                or c.grade_id
+            ):
                 if c.grade_id in release_ids:
                     continue  # a duplicate, already reported
-                flags.append(Flag("forged-cell", f"cell {c.index} carries nbgrader metadata for "
-                                                 f"'{str(c.grade_id)[:60]}', which this assignment does not "
-                                                 "grade: metadata removed"))
+                flags.append(
+                    Flag(
+                        "forged-cell",
+                        f"cell {c.index} carries nbgrader metadata for "
+                        f"'{str(c.grade_id)[:60]}', which this assignment does not "
+                        "grade: metadata removed",
+                    )
+                )
             continue
         gid = rel.metadata.nbgrader.grade_id
         if c.cell_type != rel.cell_type:
-            flags.append(Flag("retyped-cell", f"'{gid}' was turned into a {c.cell_type} cell: restored to "
-                                              f"{rel.cell_type}"))
+            flags.append(
+                Flag(
+                    "retyped-cell",
+                    f"'{gid}' was turned into a {c.cell_type} cell: restored to {rel.cell_type}",
+                )
+            )
         mine = c.nbgrader or {}
-        changed = [key for key in _META_KEYS if key in rel.metadata.nbgrader
-                   and mine.get(key) != rel.metadata.nbgrader.get(key)]
+        changed = [
+            key
+            for key in _META_KEYS
+            if key in rel.metadata.nbgrader and mine.get(key) != rel.metadata.nbgrader.get(key)
+        ]
         if c.nbgrader is not None and changed:
             flags.append(Flag("changed-metadata", f"'{gid}' had its {', '.join(changed)} changed: restored"))
         if rel.metadata.nbgrader.get("locked") and c.source.strip() != rel.source.strip():
             flags.append(Flag("edited-test", f"locked cell '{gid}' was edited: restored from the release"))
     missing = [r.metadata.nbgrader.grade_id for r in tracked if r.metadata.nbgrader.grade_id not in matched]
     if missing:
-        flags.append(Flag("deleted-cell", f"{len(missing)} graded cell(s) were missing and were put back from "
-                                          f"the release: {', '.join(missing[:8])}" + (" …" if len(missing) > 8 else "")))
+        flags.append(
+            Flag(
+                "deleted-cell",
+                f"{len(missing)} graded cell(s) were missing and were put back from "
+                f"the release: {', '.join(missing[:8])}" + (" …" if len(missing) > 8 else ""),
+            )
+        )
 
     ks = data.get("metadata", {}).get("kernelspec") if isinstance(data.get("metadata"), dict) else None
     want = release.metadata.get("kernelspec", {})
     if isinstance(ks, dict) and want and ks.get("name") != want.get("name"):
-        flags.append(Flag("kernelspec", f"asks for kernel {str(ks.get('name'))[:40]!r}: ignored, graded with "
-                                        "the course's Python kernel"))
+        flags.append(
+            Flag(
+                "kernelspec",
+                f"asks for kernel {str(ks.get('name'))[:40]!r}: ignored, graded with "
+                "the course's Python kernel",
+            )
+        )
 
     # Build the clean notebook.
     nb = nbformat.v4.new_notebook()
@@ -388,10 +456,22 @@ def clean_notebook(raw: bytes, release: nbformat.NotebookNode) -> tuple[nbformat
         if gid in present:
             continue
         cell = _from_release(rel, keep_source=None)
-        before = next((present[t.metadata.nbgrader.grade_id] for t in reversed(tracked[:n])
-                       if t.metadata.nbgrader.grade_id in present), None)
-        after = next((present[t.metadata.nbgrader.grade_id] for t in tracked[n + 1:]
-                      if t.metadata.nbgrader.grade_id in present), None)
+        before = next(
+            (
+                present[t.metadata.nbgrader.grade_id]
+                for t in reversed(tracked[:n])
+                if t.metadata.nbgrader.grade_id in present
+            ),
+            None,
+        )
+        after = next(
+            (
+                present[t.metadata.nbgrader.grade_id]
+                for t in tracked[n + 1 :]
+                if t.metadata.nbgrader.grade_id in present
+            ),
+            None,
+        )
         if before is not None:
             at = _index(result, before) + 1
         elif after is not None:
@@ -413,8 +493,11 @@ def _index(cells: list, cell) -> int:
 
 
 def _from_release(rel, keep_source: str | None):
-    make = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
-            "raw": nbformat.v4.new_raw_cell}[rel.cell_type]
+    make = {
+        "code": nbformat.v4.new_code_cell,
+        "markdown": nbformat.v4.new_markdown_cell,
+        "raw": nbformat.v4.new_raw_cell,
+    }[rel.cell_type]
     cell = make(rel.source if keep_source is None else keep_source)
     cell.metadata = copy.deepcopy(rel.metadata)
     if rel.get("id"):
@@ -423,8 +506,11 @@ def _from_release(rel, keep_source: str | None):
 
 
 def _plain(c: _In, used_ids: set, k: int):
-    make = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
-            "raw": nbformat.v4.new_raw_cell}[c.cell_type]
+    make = {
+        "code": nbformat.v4.new_code_cell,
+        "markdown": nbformat.v4.new_markdown_cell,
+        "raw": nbformat.v4.new_raw_cell,
+    }[c.cell_type]
     cell = make(c.source)
     cid = c.cell_id if c.cell_id and _ID.match(c.cell_id) and c.cell_id not in used_ids else None
     if cid is None:

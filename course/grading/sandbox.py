@@ -22,6 +22,7 @@ runtime folder with its own connection file and IPC sockets (ZMQ over TCP needs 
 does not have); a size-limited tmpfs home that starts as a copy of its working files. It does not see
 the course root (``source/``, the gradebook, ``submitted/``), other students or the rest of the disk.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -37,8 +38,16 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Limits", "SandboxUnavailable", "claim_uid", "kernel_argv", "plain_kernel_argv", "sandbox_problems",
-           "readonly_paths", "SANDBOX_HOME"]
+__all__ = [
+    "Limits",
+    "SandboxUnavailable",
+    "claim_uid",
+    "kernel_argv",
+    "plain_kernel_argv",
+    "sandbox_problems",
+    "readonly_paths",
+    "SANDBOX_HOME",
+]
 
 SANDBOX_HOME = "/home/student"
 SUBMISSION_MOUNT = "/mnt/submission"
@@ -58,13 +67,13 @@ class SandboxUnavailable(RuntimeError):
 class Limits:
     """Resource limits of one kernel (every process it starts gets the same ones)."""
 
-    memory_mb: int = 4096       # RLIMIT_AS: address space per process
-    cpu_seconds: int = 900      # RLIMIT_CPU: CPU time per process (SIGXCPU, then SIGKILL)
-    processes: int = 256        # RLIMIT_NPROC: processes and threads of the kernel's uid
-    file_size_mb: int = 128     # RLIMIT_FSIZE: largest file it may write
-    open_files: int = 512       # RLIMIT_NOFILE
-    disk_mb: int = 256          # size of its writable home and of its /tmp (tmpfs, counted in RAM)
-    threads: int = 1            # BLAS / OpenMP threads (OMP_NUM_THREADS and friends)
+    memory_mb: int = 4096  # RLIMIT_AS: address space per process
+    cpu_seconds: int = 900  # RLIMIT_CPU: CPU time per process (SIGXCPU, then SIGKILL)
+    processes: int = 256  # RLIMIT_NPROC: processes and threads of the kernel's uid
+    file_size_mb: int = 128  # RLIMIT_FSIZE: largest file it may write
+    open_files: int = 512  # RLIMIT_NOFILE
+    disk_mb: int = 256  # size of its writable home and of its /tmp (tmpfs, counted in RAM)
+    threads: int = 1  # BLAS / OpenMP threads (OMP_NUM_THREADS and friends)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -72,9 +81,16 @@ class Limits:
 
 def prlimit_args(limits: Limits) -> list[str]:
     mb = 1024 * 1024
-    return ["prlimit", f"--as={limits.memory_mb * mb}", f"--cpu={limits.cpu_seconds}",
-            f"--nproc={limits.processes}", f"--fsize={limits.file_size_mb * mb}",
-            f"--nofile={limits.open_files}", "--core=0", "--"]
+    return [
+        "prlimit",
+        f"--as={limits.memory_mb * mb}",
+        f"--cpu={limits.cpu_seconds}",
+        f"--nproc={limits.processes}",
+        f"--fsize={limits.file_size_mb * mb}",
+        f"--nofile={limits.open_files}",
+        "--core=0",
+        "--",
+    ]
 
 
 def kernel_env(limits: Limits, home: str, extra: dict | None = None) -> dict[str, str]:
@@ -127,8 +143,12 @@ def readonly_paths(course_root: Path | None = None) -> list[Path]:
     gradebook and every submission); folders inside it are allowed only when they are the
     virtualenv or the ``course`` package.
     """
-    wanted = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
-              Path(os.path.realpath(sys.executable)).parent.parent, _course_package_dir()}
+    wanted = {
+        Path(sys.prefix).resolve(),
+        Path(sys.base_prefix).resolve(),
+        Path(os.path.realpath(sys.executable)).parent.parent,
+        _course_package_dir(),
+    }
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         p = sysconfig.get_paths().get(key)
         if p:
@@ -186,32 +206,76 @@ def write_identity_files(runtime_dir: Path, uid: int) -> tuple[Path, Path]:
     """A passwd and group file naming the sandbox user 'student' (bound over /etc in the sandbox)."""
     passwd = runtime_dir / "passwd"
     group = runtime_dir / "group"
-    passwd.write_text(f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
-                      f"student:x:{uid}:{uid}:student:{SANDBOX_HOME}:/bin/sh\n"
-                      f"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
+    passwd.write_text(
+        f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
+        f"student:x:{uid}:{uid}:student:{SANDBOX_HOME}:/bin/sh\n"
+        f"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+    )
     group.write_text(f"root:x:0:\nstudent:x:{uid}:\nnogroup:x:65534:\n")
     for p in (passwd, group):
         os.chmod(p, 0o644)
     return passwd, group
 
 
-def kernel_argv(*, conn_file: str, runtime_dir: Path, work_in: Path, uid: int, limits: Limits,
-                course_root: Path | None = None, extra_env: dict | None = None) -> list[str]:
+def kernel_argv(
+    *,
+    conn_file: str,
+    runtime_dir: Path,
+    work_in: Path,
+    uid: int,
+    limits: Limits,
+    course_root: Path | None = None,
+    extra_env: dict | None = None,
+) -> list[str]:
     """The full command line of a sandboxed kernel (see the module docstring)."""
     runtime_dir = Path(runtime_dir)
     passwd, group = write_identity_files(runtime_dir, uid)
     mb = 1024 * 1024
-    argv = [*prlimit_args(limits), "bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net",
-            "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-            "--hostname", "sandbox", "--clearenv"]
+    argv = [
+        *prlimit_args(limits),
+        "bwrap",
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--hostname",
+        "sandbox",
+        "--clearenv",
+    ]
     for name, value in kernel_env(limits, SANDBOX_HOME, extra_env).items():
         argv += ["--setenv", name, value]
     # file systems of its own first: a bind below /tmp must come after the tmpfs on /tmp
-    argv += ["--proc", "/proc", "--dev", "/dev",
-             "--perms", "1777", "--size", str(64 * mb), "--tmpfs", "/dev/shm",
-             "--perms", "1777", "--size", str(limits.disk_mb * mb), "--tmpfs", "/tmp",
-             "--perms", "0755", "--dir", "/home",
-             "--perms", "1777", "--size", str(limits.disk_mb * mb), "--tmpfs", SANDBOX_HOME]
+    argv += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--perms",
+        "1777",
+        "--size",
+        str(64 * mb),
+        "--tmpfs",
+        "/dev/shm",
+        "--perms",
+        "1777",
+        "--size",
+        str(limits.disk_mb * mb),
+        "--tmpfs",
+        "/tmp",
+        "--perms",
+        "0755",
+        "--dir",
+        "/home",
+        "--perms",
+        "1777",
+        "--size",
+        str(limits.disk_mb * mb),
+        "--tmpfs",
+        SANDBOX_HOME,
+    ]
     argv += ["--ro-bind", "/usr", "/usr"]
     for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         host = Path("/") / top
@@ -226,22 +290,55 @@ def kernel_argv(*, conn_file: str, runtime_dir: Path, work_in: Path, uid: int, l
     for p in readonly_paths(course_root):
         argv += _dirs_for(p) + ["--ro-bind", str(p), str(p)]
     argv += _dirs_for(runtime_dir) + ["--bind", str(runtime_dir), str(runtime_dir)]
-    argv += ["--perms", "0755", "--dir", "/mnt",
-             "--ro-bind", str(work_in), SUBMISSION_MOUNT,
-             "--chdir", SANDBOX_HOME,
-             "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
-             "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
-             "--bounding-set=-all", "--no-new-privs", "--",
-             "/bin/sh", "-c", f'cp -R {SUBMISSION_MOUNT}/. . 2>/dev/null; exec "$@"', "sh",
-             sys.executable, "-P", "-m", "ipykernel_launcher", "-f", conn_file,
-             "--HistoryManager.hist_file=:memory:"]
+    argv += [
+        "--perms",
+        "0755",
+        "--dir",
+        "/mnt",
+        "--ro-bind",
+        str(work_in),
+        SUBMISSION_MOUNT,
+        "--chdir",
+        SANDBOX_HOME,
+        "--cap-add",
+        "CAP_SETUID",
+        "--cap-add",
+        "CAP_SETGID",
+        "--",
+        "setpriv",
+        f"--reuid={uid}",
+        f"--regid={uid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+        "--",
+        "/bin/sh",
+        "-c",
+        f'cp -R {SUBMISSION_MOUNT}/. . 2>/dev/null; exec "$@"',
+        "sh",
+        sys.executable,
+        "-P",
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        conn_file,
+        "--HistoryManager.hist_file=:memory:",
+    ]
     return argv
 
 
 def plain_kernel_argv(conn_file: str, *, limits: Limits | None = None, offline: bool = False) -> list[str]:
     """An unsandboxed kernel (``check``, ``grade --no-sandbox``): optional rlimits and no network."""
-    argv = [sys.executable, "-P", "-m", "ipykernel_launcher", "-f", conn_file,
-            "--HistoryManager.hist_file=:memory:"]
+    argv = [
+        sys.executable,
+        "-P",
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        conn_file,
+        "--HistoryManager.hist_file=:memory:",
+    ]
     if offline:
         from .kernel import offline_prefix
 
@@ -254,6 +351,7 @@ def plain_kernel_argv(conn_file: str, *, limits: Limits | None = None, offline: 
 
 
 # --- uids -----------------------------------------------------------------------------------------
+
 
 def _lock_dir() -> Path:
     for cand in (Path("/run/mlsd-grader"), Path(tempfile.gettempdir()) / f"mlsd-grader-{os.getuid()}"):
@@ -293,11 +391,16 @@ def claim_uid(base: int = UID_BASE, count: int = UID_COUNT) -> tuple[int, int]:
             os.close(fd)
             continue
         return uid, fd
-    raise SandboxUnavailable([f"all {count} sandbox uids from {base} are busy or taken by real users "
-                              f"(set MLSD_SANDBOX_UID_BASE to a free range)"])
+    raise SandboxUnavailable(
+        [
+            f"all {count} sandbox uids from {base} are busy or taken by real users "
+            f"(set MLSD_SANDBOX_UID_BASE to a free range)"
+        ]
+    )
 
 
 # --- can it run here? ---------------------------------------------------------------------------
+
 
 @dataclass
 class Probe:
@@ -309,24 +412,35 @@ class Probe:
 def _probe(course_root: str | None) -> Probe:
     problems = []
     if not sys.platform.startswith("linux"):
-        return Probe(False, [f"the sandbox needs Linux namespaces, and this is {sys.platform}: grade on a "
-                             "Linux machine, or pass --no-sandbox to run student code with your own rights"])
+        return Probe(
+            False,
+            [
+                f"the sandbox needs Linux namespaces, and this is {sys.platform}: grade on a "
+                "Linux machine, or pass --no-sandbox to run student code with your own rights"
+            ],
+        )
     if os.geteuid() != 0:
-        problems.append("the sandbox switches each kernel to an unprivileged uid, which needs root: run "
-                        "'sudo .venv/bin/python -m course grade …', or pass --no-sandbox to run student "
-                        "code with your own rights")
+        problems.append(
+            "the sandbox switches each kernel to an unprivileged uid, which needs root: run "
+            "'sudo .venv/bin/python -m course grade …', or pass --no-sandbox to run student "
+            "code with your own rights"
+        )
     missing = [t for t in ("bwrap", "prlimit", "setpriv") if not shutil.which(t)]
     if "bwrap" in missing:
-        problems.append("bubblewrap is not installed: 'sudo apt-get install bubblewrap' (Debian/Ubuntu) or "
-                        "'sudo dnf install bubblewrap' (Fedora)")
+        problems.append(
+            "bubblewrap is not installed: 'sudo apt-get install bubblewrap' (Debian/Ubuntu) or "
+            "'sudo dnf install bubblewrap' (Fedora)"
+        )
     if {"prlimit", "setpriv"} & set(missing):
         problems.append("prlimit and setpriv (util-linux) are missing: 'sudo apt-get install util-linux'")
     if course_root:
         root = Path(course_root).resolve()
         for shown in [Path("/usr"), *readonly_paths(root)]:
             if _contains(shown, root):
-                problems.append(f"the course root {root} lies inside {shown}, which every kernel must see: "
-                                "move the course to a folder of its own (for example /srv/course)")
+                problems.append(
+                    f"the course root {root} lies inside {shown}, which every kernel must see: "
+                    "move the course to a folder of its own (for example /srv/course)"
+                )
     if problems:
         return Probe(False, problems)
     # Everything is there: prove it works by importing the kernel's modules inside a sandbox.
@@ -341,21 +455,31 @@ def _probe(course_root: str | None) -> Probe:
         os.chmod(tmp, 0o711)
         os.chmod(work, 0o755)
         os.chown(runtime, uid, uid)
-        argv = kernel_argv(conn_file="unused", runtime_dir=runtime, work_in=work, uid=uid, limits=Limits(),
-                           course_root=Path(course_root) if course_root else None)
+        argv = kernel_argv(
+            conn_file="unused",
+            runtime_dir=runtime,
+            work_in=work,
+            uid=uid,
+            limits=Limits(),
+            course_root=Path(course_root) if course_root else None,
+        )
         cut = argv.index("/bin/sh")
-        code = ("import os, socket, ipykernel, course.checks; assert os.getuid() != 0; "
-                "assert not os.path.exists('/root/.bashrc') or os.getuid() != 0\n"
-                "try:\n socket.create_connection(('1.1.1.1', 53), timeout=2); print('NET')\n"
-                "except OSError: print('OK')")
+        code = (
+            "import os, socket, ipykernel, course.checks; assert os.getuid() != 0; "
+            "assert not os.path.exists('/root/.bashrc') or os.getuid() != 0\n"
+            "try:\n socket.create_connection(('1.1.1.1', 53), timeout=2); print('NET')\n"
+            "except OSError: print('OK')"
+        )
         probe = argv[:cut] + [sys.executable, "-c", code]
         proc = subprocess.run(probe, capture_output=True, text=True, timeout=120)
         out = proc.stdout.strip()
         if proc.returncode != 0 or out not in ("OK", "NET"):
             detail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            problems.append("bubblewrap is installed but a test sandbox failed (" + " | ".join(detail) + "). "
-                            "In a container, run it with --privileged (bwrap needs to mount); with AppArmor "
-                            "or SELinux, allow bwrap to create namespaces")
+            problems.append(
+                "bubblewrap is installed but a test sandbox failed (" + " | ".join(detail) + "). "
+                "In a container, run it with --privileged (bwrap needs to mount); with AppArmor "
+                "or SELinux, allow bwrap to create namespaces"
+            )
         elif out == "NET":
             problems.append("a test sandbox could still reach the network; the grader refuses to run")
     except SandboxUnavailable as exc:

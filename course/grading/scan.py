@@ -23,6 +23,7 @@ Rules (each finding names the cell, the line and the rule):
   ``getattr``/``setattr`` with a computed name — ways to hide any of the above;
 - ``magic``: shell escapes (``!cmd``) and the magics that run shell code or read and write files.
 """
+
 from __future__ import annotations
 
 import ast
@@ -35,7 +36,7 @@ __all__ = ["Finding", "scan_code", "scan_notebook"]
 @dataclass(frozen=True)
 class Finding:
     rule: str
-    cell: str       # grade id of the cell, or "cell N"
+    cell: str  # grade id of the cell, or "cell N"
     line: int
     message: str
     snippet: str
@@ -45,45 +46,220 @@ class Finding:
 
 
 HOOK_ATTRS = {
-    "input_transformers_cleanup", "input_transformers_post", "input_transformer_manager", "ast_transformers",
-    "register_magic_function", "register_magics", "set_custom_exc", "showtraceback", "showsyntaxerror",
-    "_showtraceback", "run_cell", "run_cell_async", "run_code", "run_ast_nodes", "transform_cell",
-    "do_execute", "execute_request", "displayhook", "excepthook", "settrace", "setprofile",
-    "pre_run_cell", "post_run_cell", "pre_execute", "post_execute", "push", "user_ns", "user_global_ns",
-    "InteractiveShell", "ExecutionResult",
+    "input_transformers_cleanup",
+    "input_transformers_post",
+    "input_transformer_manager",
+    "ast_transformers",
+    "register_magic_function",
+    "register_magics",
+    "set_custom_exc",
+    "showtraceback",
+    "showsyntaxerror",
+    "_showtraceback",
+    "run_cell",
+    "run_cell_async",
+    "run_code",
+    "run_ast_nodes",
+    "transform_cell",
+    "do_execute",
+    "execute_request",
+    "displayhook",
+    "excepthook",
+    "settrace",
+    "setprofile",
+    "pre_run_cell",
+    "post_run_cell",
+    "pre_execute",
+    "post_execute",
+    "push",
+    "user_ns",
+    "user_global_ns",
+    "InteractiveShell",
+    "ExecutionResult",
 }
 HOOK_NAMES = {"get_ipython", "IPython", "ipykernel", "InteractiveShell"}
-PATCH_TARGETS = {"checks", "testing", "np", "numpy", "math", "unittest", "builtins", "__builtins__", "course",
-                 "pytest", "sklearn", "metrics", "pd", "pandas", "scipy", "statistics", "operator", "random"}
-BUILTIN_NAMES = {"AssertionError", "Exception", "BaseException", "isinstance", "type", "abs", "round", "len",
-                 "float", "int", "bool", "str", "sum", "min", "max", "print", "all", "any", "sorted", "range",
-                 "issubclass", "repr", "hash", "id", "object", "compile", "exec", "eval", "open", "__import__",
-                 "globals", "locals", "vars", "getattr", "setattr", "hasattr", "True", "False", "None"}
-HELPER_NAMES = {"assert_close", "assert_shape", "assert_type", "assert_raises", "forbid", "assert_allclose",
-                "assert_array_equal", "assert_almost_equal", "assert_array_almost_equal", "assert_equal",
-                "allclose", "isclose", "array_equal"}
-PROCESS_MODULES = {"subprocess", "ctypes", "socket", "multiprocessing", "signal", "resource", "pty", "shutil",
-                   "urllib", "requests", "http", "ftplib", "telnetlib", "asyncio.subprocess", "os", "sys",
-                   "importlib", "inspect", "gc", "threading", "atexit", "faulthandler", "pickle", "marshal"}
-QUIET_MODULES = {"os", "sys", "importlib", "inspect", "gc", "threading", "pickle", "shutil"}  # only calls flagged
+PATCH_TARGETS = {
+    "checks",
+    "testing",
+    "np",
+    "numpy",
+    "math",
+    "unittest",
+    "builtins",
+    "__builtins__",
+    "course",
+    "pytest",
+    "sklearn",
+    "metrics",
+    "pd",
+    "pandas",
+    "scipy",
+    "statistics",
+    "operator",
+    "random",
+}
+BUILTIN_NAMES = {
+    "AssertionError",
+    "Exception",
+    "BaseException",
+    "isinstance",
+    "type",
+    "abs",
+    "round",
+    "len",
+    "float",
+    "int",
+    "bool",
+    "str",
+    "sum",
+    "min",
+    "max",
+    "print",
+    "all",
+    "any",
+    "sorted",
+    "range",
+    "issubclass",
+    "repr",
+    "hash",
+    "id",
+    "object",
+    "compile",
+    "exec",
+    "eval",
+    "open",
+    "__import__",
+    "globals",
+    "locals",
+    "vars",
+    "getattr",
+    "setattr",
+    "hasattr",
+    "True",
+    "False",
+    "None",
+}
+HELPER_NAMES = {
+    "assert_close",
+    "assert_shape",
+    "assert_type",
+    "assert_raises",
+    "forbid",
+    "assert_allclose",
+    "assert_array_equal",
+    "assert_almost_equal",
+    "assert_array_almost_equal",
+    "assert_equal",
+    "allclose",
+    "isclose",
+    "array_equal",
+}
+PROCESS_MODULES = {
+    "subprocess",
+    "ctypes",
+    "socket",
+    "multiprocessing",
+    "signal",
+    "resource",
+    "pty",
+    "shutil",
+    "urllib",
+    "requests",
+    "http",
+    "ftplib",
+    "telnetlib",
+    "asyncio.subprocess",
+    "os",
+    "sys",
+    "importlib",
+    "inspect",
+    "gc",
+    "threading",
+    "atexit",
+    "faulthandler",
+    "pickle",
+    "marshal",
+}
+QUIET_MODULES = {
+    "os",
+    "sys",
+    "importlib",
+    "inspect",
+    "gc",
+    "threading",
+    "pickle",
+    "shutil",
+}  # only calls flagged
 PROCESS_CALLS = {
-    ("os", "system"), ("os", "popen"), ("os", "fork"), ("os", "forkpty"), ("os", "kill"), ("os", "killpg"),
-    ("os", "_exit"), ("os", "abort"), ("os", "setsid"), ("os", "spawnl"), ("os", "spawnv"), ("os", "spawnlp"),
-    ("os", "spawnvp"), ("os", "posix_spawn"), ("os", "posix_spawnp"), ("os", "execv"), ("os", "execl"),
-    ("os", "execve"), ("os", "execvp"), ("os", "execlp"), ("os", "setuid"), ("os", "setgid"),
-    ("sys", "exit"), ("sys", "settrace"), ("sys", "setprofile"), ("sys", "addaudithook"), ("sys", "_getframe"),
-    ("shutil", "rmtree"), ("importlib", "import_module"), ("importlib", "reload"), ("inspect", "getsource"),
-    ("inspect", "stack"), ("inspect", "currentframe"), ("gc", "get_objects"), ("gc", "get_referrers"),
+    ("os", "system"),
+    ("os", "popen"),
+    ("os", "fork"),
+    ("os", "forkpty"),
+    ("os", "kill"),
+    ("os", "killpg"),
+    ("os", "_exit"),
+    ("os", "abort"),
+    ("os", "setsid"),
+    ("os", "spawnl"),
+    ("os", "spawnv"),
+    ("os", "spawnlp"),
+    ("os", "spawnvp"),
+    ("os", "posix_spawn"),
+    ("os", "posix_spawnp"),
+    ("os", "execv"),
+    ("os", "execl"),
+    ("os", "execve"),
+    ("os", "execvp"),
+    ("os", "execlp"),
+    ("os", "setuid"),
+    ("os", "setgid"),
+    ("sys", "exit"),
+    ("sys", "settrace"),
+    ("sys", "setprofile"),
+    ("sys", "addaudithook"),
+    ("sys", "_getframe"),
+    ("shutil", "rmtree"),
+    ("importlib", "import_module"),
+    ("importlib", "reload"),
+    ("inspect", "getsource"),
+    ("inspect", "stack"),
+    ("inspect", "currentframe"),
+    ("gc", "get_objects"),
+    ("gc", "get_referrers"),
     ("pickle", "loads"),
 }
 DYNAMIC_CALLS = {"exec", "eval", "compile", "__import__", "breakpoint", "exit", "quit"}
-DECODERS = {("base64", "b64decode"), ("base64", "b85decode"), ("base64", "a85decode"), ("base64", "b32decode"),
-            ("codecs", "decode"), ("zlib", "decompress"), ("bytes", "fromhex"), ("binascii", "unhexlify"),
-            ("marshal", "loads")}
-PATH_WORDS = re.compile(r"(^/|^~|(^|[\\/])\.\.([\\/]|$)|gradebook|(^|/)source(/|$)|submitted|autograded|"
-                        r"\.ipynb\b|/proc|/etc|/root|/home|/srv|/work)")
-SAFE_MAGICS = {"matplotlib", "config", "precision", "pprint", "time", "timeit", "who", "whos", "who_ls",
-               "load_ext", "autoreload", "aimport", "reset_selective", "history"}
+DECODERS = {
+    ("base64", "b64decode"),
+    ("base64", "b85decode"),
+    ("base64", "a85decode"),
+    ("base64", "b32decode"),
+    ("codecs", "decode"),
+    ("zlib", "decompress"),
+    ("bytes", "fromhex"),
+    ("binascii", "unhexlify"),
+    ("marshal", "loads"),
+}
+PATH_WORDS = re.compile(
+    r"(^/|^~|(^|[\\/])\.\.([\\/]|$)|gradebook|(^|/)source(/|$)|submitted|autograded|"
+    r"\.ipynb\b|/proc|/etc|/root|/home|/srv|/work)"
+)
+SAFE_MAGICS = {
+    "matplotlib",
+    "config",
+    "precision",
+    "pprint",
+    "time",
+    "timeit",
+    "who",
+    "whos",
+    "who_ls",
+    "load_ext",
+    "autoreload",
+    "aimport",
+    "reset_selective",
+    "history",
+}
 RUNS_BODY = {"time", "timeit", "prun", "capture"}  # cell magics whose body is Python
 
 
@@ -124,7 +300,14 @@ class _Visitor(ast.NodeVisitor):
                 self.add("patch", node, f"assigns {dotted}")
         elif isinstance(target, ast.Subscript):
             dotted = _dotted(target.value)
-            if dotted in ("sys.modules", "os.environ", "__builtins__", "globals()", "sys.path", "builtins.__dict__"):
+            if dotted in (
+                "sys.modules",
+                "os.environ",
+                "__builtins__",
+                "globals()",
+                "sys.path",
+                "builtins.__dict__",
+            ):
                 self.add("patch", node, f"edits {dotted}")
         elif isinstance(target, ast.Name):
             if target.id in BUILTIN_NAMES:
@@ -205,8 +388,12 @@ class _Visitor(ast.NodeVisitor):
                 self.add("patch", node, f"{func.id} on {obj}")
             elif computed:
                 self.add("dynamic", node, f"{func.id} with a computed name")
-        elif isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2 \
-                and not isinstance(node.args[1], ast.Constant):
+        elif (
+            isinstance(func, ast.Name)
+            and func.id == "getattr"
+            and len(node.args) >= 2
+            and not isinstance(node.args[1], ast.Constant)
+        ):
             self.add("dynamic", node, "getattr with a computed name")
         elif isinstance(func, ast.Name) and func.id in {"globals", "vars", "locals"}:
             self.add("dynamic", node, f"calls {func.id}()")
@@ -214,31 +401,92 @@ class _Visitor(ast.NodeVisitor):
             self.add("hook", node, f"calls {func.id}()")
         elif last in {"register", "unregister"} and "events" in dotted:
             self.add("hook", node, f"registers an execution event ({dotted})")
-        elif last in HOOK_ATTRS and (root in HOOK_NAMES or "get_ipython()" in dotted or "shell" in dotted
-                                     or last in {"settrace", "setprofile", "set_custom_exc"}):
+        elif last in HOOK_ATTRS and (
+            root in HOOK_NAMES
+            or "get_ipython()" in dotted
+            or "shell" in dotted
+            or last in {"settrace", "setprofile", "set_custom_exc"}
+        ):
             self.add("hook", node, f"calls {dotted}")
-        elif last in {"append", "insert", "extend", "__setitem__"} and \
-                any(a in dotted for a in ("transformer", "sys.path", "sys.modules", "meta_path", "path_hooks")):
+        elif last in {"append", "insert", "extend", "__setitem__"} and any(
+            a in dotted for a in ("transformer", "sys.path", "sys.modules", "meta_path", "path_hooks")
+        ):
             self.add("hook" if "transformer" in dotted else "patch", node, f"calls {dotted}")
-        elif (root, last) in PROCESS_CALLS or (dotted.count(".") == 1 and tuple(dotted.split(".")) in PROCESS_CALLS):
-            self.add("process" if root != "importlib" and root != "inspect" and root != "gc" else "dynamic",
-                     node, f"calls {dotted}")
+        elif (root, last) in PROCESS_CALLS or (
+            dotted.count(".") == 1 and tuple(dotted.split(".")) in PROCESS_CALLS
+        ):
+            self.add(
+                "process" if root != "importlib" and root != "inspect" and root != "gc" else "dynamic",
+                node,
+                f"calls {dotted}",
+            )
         elif (root, last) in DECODERS:
             self.add("dynamic", node, f"decodes hidden text with {dotted}")
         elif last in {"patch", "patch.object", "setattr"} and ("mock" in dotted or "monkeypatch" in dotted):
             self.add("patch", node, f"calls {dotted}")
-        elif last in {"update", "setdefault", "pop", "clear"} and root in {"sys", "os", "__builtins__", "builtins"}:
+        elif last in {"update", "setdefault", "pop", "clear"} and root in {
+            "sys",
+            "os",
+            "__builtins__",
+            "builtins",
+        }:
             self.add("patch", node, f"calls {dotted}")
-        if last in {"open", "Path", "read_text", "read_bytes", "write_text", "write_bytes", "glob", "iglob",
-                    "rglob", "listdir", "scandir", "walk", "loadtxt", "read_csv", "load", "fromfile",
-                    "PurePath", "PosixPath", "exists", "isfile", "isdir", "stat", "expanduser", "remove",
-                    "unlink", "rmdir", "rename", "replace", "chdir", "symlink", "link", "chmod", "copy",
-                    "copyfile", "copytree", "move", "rmtree", "truncate", "makedirs", "mkdir"}:
+        if last in {
+            "open",
+            "Path",
+            "read_text",
+            "read_bytes",
+            "write_text",
+            "write_bytes",
+            "glob",
+            "iglob",
+            "rglob",
+            "listdir",
+            "scandir",
+            "walk",
+            "loadtxt",
+            "read_csv",
+            "load",
+            "fromfile",
+            "PurePath",
+            "PosixPath",
+            "exists",
+            "isfile",
+            "isdir",
+            "stat",
+            "expanduser",
+            "remove",
+            "unlink",
+            "rmdir",
+            "rename",
+            "replace",
+            "chdir",
+            "symlink",
+            "link",
+            "chmod",
+            "copy",
+            "copyfile",
+            "copytree",
+            "move",
+            "rmtree",
+            "truncate",
+            "makedirs",
+            "mkdir",
+        }:
             for arg in node.args[:2]:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and PATH_WORDS.search(arg.value):
+                if (
+                    isinstance(arg, ast.Constant)
+                    and isinstance(arg.value, str)
+                    and PATH_WORDS.search(arg.value)
+                ):
                     self.add("files", node, f"reaches for {arg.value[:60]!r}")
-            if last == "open" and len(node.args) >= 2 and isinstance(node.args[0], ast.Constant) \
-                    and isinstance(node.args[0].value, str) and node.args[0].value.endswith((".py", ".pth")):
+            if (
+                last == "open"
+                and len(node.args) >= 2
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and node.args[0].value.endswith((".py", ".pth"))
+            ):
                 self.add("files", node, f"writes Python source {node.args[0].value!r}")
         self.generic_visit(node)
 
@@ -246,8 +494,18 @@ class _Visitor(ast.NodeVisitor):
         dotted = _dotted(node)
         if dotted in ("sys.modules", "sys.meta_path", "sys.path_hooks", "builtins.__dict__"):
             self.add("patch", node, f"uses {dotted}")
-        elif node.attr in {"__globals__", "__code__", "__closure__", "f_globals", "f_locals", "f_back",
-                           "__subclasses__", "__builtins__", "gi_frame", "tb_frame"}:
+        elif node.attr in {
+            "__globals__",
+            "__code__",
+            "__closure__",
+            "f_globals",
+            "f_locals",
+            "f_back",
+            "__subclasses__",
+            "__builtins__",
+            "gi_frame",
+            "tb_frame",
+        }:
             self.add("dynamic", node, f"uses {node.attr}")
         self.generic_visit(node)
 
@@ -315,8 +573,22 @@ def scan_code(code: str, cell: str) -> list[Finding]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         # cannot parse: fall back to words, so a broken cell cannot hide a trick
         for n, line in enumerate(lines, 1):
-            for word in ("get_ipython", "transformer", "testing", "checks.", "subprocess", "os.system", "signal",
-                         "exec(", "eval(", "__import__", "sys.modules", "builtins", "ctypes", "socket"):
+            for word in (
+                "get_ipython",
+                "transformer",
+                "testing",
+                "checks.",
+                "subprocess",
+                "os.system",
+                "signal",
+                "exec(",
+                "eval(",
+                "__import__",
+                "sys.modules",
+                "builtins",
+                "ctypes",
+                "socket",
+            ):
                 if word in line:
                     add_line("unparsed", n, f"mentions {word.strip('(.')} in code that does not parse")
         return found

@@ -8,6 +8,7 @@ every job line it reads it writes one result line. Its stdout is reserved for th
 is pointed at stderr, so a stray print from a library cannot corrupt the protocol, and student code
 never runs in this process (kernels are separate processes whose output is read over ZMQ).
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,15 @@ def run_job(job: dict, uid: int | None) -> dict:
         plain_limits=bool(job.get("plain_limits", True)),
         runtime_base=Path(job["runtime_base"]) if job.get("runtime_base") else None,
     )
-    res = autograde_submission(Path(job["template"]), Path(job["scratch"]), job["assignment"], job["student"],
-                               notebooks, factory, timestamp=job.get("timestamp"))
+    res = autograde_submission(
+        Path(job["template"]),
+        Path(job["scratch"]),
+        job["assignment"],
+        job["student"],
+        notebooks,
+        factory,
+        timestamp=job.get("timestamp"),
+    )
     out = {"ok": res.ok, "error": res.error, "log": res.log[-20000:], "events": res.events, "results": None}
     if res.ok:
         out["results"] = read_results(Path(job["scratch"]), job["assignment"], job["student"])
@@ -91,8 +99,13 @@ def main(argv: list[str] | None = None) -> int:
             job = json.loads(line)
             result = run_job(job, uid)
         except Exception as exc:  # noqa: BLE001 - report, and stay alive for the next job
-            result = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "log": traceback.format_exc()[-8000:],
-                      "events": {}, "results": None}
+            result = {
+                "ok": False,
+                "error": f"{type(exc).__name__}: {exc}",
+                "log": traceback.format_exc()[-8000:],
+                "events": {},
+                "results": None,
+            }
         proto.write(json.dumps(result) + "\n")
     return 0
 

@@ -4,6 +4,7 @@
 student id to (what it tries, the autograded points it must get, flags that must be raised). Points
 are out of 9: three exercises of 3 points; a case that breaks one exercise keeps the other two (6).
 """
+
 from __future__ import annotations
 
 import os
@@ -39,57 +40,100 @@ def build(root: Path) -> dict:
 
     # --- time ---------------------------------------------------------------------------------
     cases["loop"] = _nb(ch99_add="def add(a, b):\n    while True:\n        pass")
-    cases["loop_nosigint"] = _nb(ch99_add=(
-        "import signal\ndef add(a, b):\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass"))
-    cases["loop_top_level"] = _nb(ch99_mean=(
-        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n" + CORRECT_MEAN))
+    cases["loop_nosigint"] = _nb(
+        ch99_add=(
+            "import signal\ndef add(a, b):\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass"
+        )
+    )
+    cases["loop_top_level"] = _nb(
+        ch99_mean=(
+            "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
+            + CORRECT_MEAN
+        )
+    )
 
     # --- resources ----------------------------------------------------------------------------
     cases["memory_hog"] = _nb(ch99_add="def add(a, b):\n    hog = bytearray(3 * 1024**3)\n    return a + b")
-    cases["disk_hog"] = _nb(ch99_add=_report(
-        "import os\nn = 0\ntry:\n    while True:\n        with open(f'hog{n}.bin', 'wb') as f:\n"
-        "            f.write(b'0' * (8 * 1024**2))\n        n += 1\nexcept OSError as e:\n"
-        "    print('disk stopped after', n, 'files, errno', e.errno)"))
-    cases["fork_storm"] = _nb(ch99_add=_report(
-        "import os, time\nkids = 0\ntry:\n    for i in range(100000):\n        if os.fork() == 0:\n"
-        "            time.sleep(3600)\n            os._exit(0)\n        kids += 1\nexcept OSError as e:\n"
-        "    print('fork stopped after', kids, type(e).__name__)"))
-    cases["daemon"] = _nb(ch99_add=_report(
-        "import os, signal, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
-        "        for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):\n            signal.signal(s, signal.SIG_IGN)\n"
-        "        while True:\n            time.sleep(1)\n    os._exit(0)\ntime.sleep(0.3)\nprint('daemon started')"))
+    cases["disk_hog"] = _nb(
+        ch99_add=_report(
+            "import os\nn = 0\ntry:\n    while True:\n        with open(f'hog{n}.bin', 'wb') as f:\n"
+            "            f.write(b'0' * (8 * 1024**2))\n        n += 1\nexcept OSError as e:\n"
+            "    print('disk stopped after', n, 'files, errno', e.errno)"
+        )
+    )
+    cases["fork_storm"] = _nb(
+        ch99_add=_report(
+            "import os, time\nkids = 0\ntry:\n    for i in range(100000):\n        if os.fork() == 0:\n"
+            "            time.sleep(3600)\n            os._exit(0)\n        kids += 1\nexcept OSError as e:\n"
+            "    print('fork stopped after', kids, type(e).__name__)"
+        )
+    )
+    cases["daemon"] = _nb(
+        ch99_add=_report(
+            "import os, signal, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+            "        for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):\n            signal.signal(s, signal.SIG_IGN)\n"
+            "        while True:\n            time.sleep(1)\n    os._exit(0)\ntime.sleep(0.3)\nprint('daemon started')"
+        )
+    )
     cases["flood"] = _nb(ch99_add=_report("for i in range(30000):\n    print('x' * 1000)"))
 
     # --- reaching out -------------------------------------------------------------------------
-    cases["network"] = _nb(ch99_add=_report(
-        "import socket, urllib.request\nfor target in [('1.1.1.1', 80), ('127.0.0.1', 22)]:\n    try:\n"
-        "        socket.create_connection(target, timeout=2)\n        print('CONNECTED', target)\n"
-        "    except OSError as e:\n        print('blocked', target, type(e).__name__)\ntry:\n"
-        "    urllib.request.urlopen('http://example.com', timeout=2)\n    print('CONNECTED http')\n"
-        "except Exception as e:\n    print('blocked http', type(e).__name__)"))
-    targets = [root / "source" / toy.ASSIGNMENT / f"{toy.ASSIGNMENT}.ipynb", root / "gradebook.db", other,
-               root / "nbgrader_config.py", Path("/etc/shadow"), Path("/proc/1/environ"),
-               Path(f"{toy.ASSIGNMENT}.ipynb"), Path("../../../source")]
-    cases["reader"] = _nb(ch99_add=_report(
-        f"import glob\nfor p in {[str(t) for t in targets]!r}:\n    try:\n        print('READ', p, open(p).read())\n"
-        "    except OSError as e:\n        print('denied', p, type(e).__name__)\n"
-        f"print('GLOB', glob.glob({str(root) + '/**'!r}, recursive=True)[:20])\nprint('ROOT', sorted(os.listdir('/')))"
-        .replace("import glob", "import glob, os")))
-    victims = [root / "gradebook.db", root / "source" / toy.ASSIGNMENT / f"{toy.ASSIGNMENT}.ipynb", other,
-               root / "archive", root / "nbgrader_config.py"]
-    cases["deleter"] = _nb(ch99_add=_report(
-        f"import os, shutil\nfor p in {[str(v) for v in victims]!r}:\n    try:\n        if os.path.isdir(p):\n"
-        "            shutil.rmtree(p)\n        else:\n            os.remove(p)\n        print('DELETED', p)\n"
-        "    except OSError as e:\n        print('kept', p, type(e).__name__)"))
-    cases["killer"] = _nb(ch99_mean=(
-        "import os, signal\nfor pid in (os.getppid(), 1):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
-        "    except OSError:\n        pass\ntry:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError:\n    pass\n"
-        "os.kill(os.getpid(), signal.SIGKILL)\n" + CORRECT_MEAN))
+    cases["network"] = _nb(
+        ch99_add=_report(
+            "import socket, urllib.request\nfor target in [('1.1.1.1', 80), ('127.0.0.1', 22)]:\n    try:\n"
+            "        socket.create_connection(target, timeout=2)\n        print('CONNECTED', target)\n"
+            "    except OSError as e:\n        print('blocked', target, type(e).__name__)\ntry:\n"
+            "    urllib.request.urlopen('http://example.com', timeout=2)\n    print('CONNECTED http')\n"
+            "except Exception as e:\n    print('blocked http', type(e).__name__)"
+        )
+    )
+    targets = [
+        root / "source" / toy.ASSIGNMENT / f"{toy.ASSIGNMENT}.ipynb",
+        root / "gradebook.db",
+        other,
+        root / "nbgrader_config.py",
+        Path("/etc/shadow"),
+        Path("/proc/1/environ"),
+        Path(f"{toy.ASSIGNMENT}.ipynb"),
+        Path("../../../source"),
+    ]
+    cases["reader"] = _nb(
+        ch99_add=_report(
+            f"import glob\nfor p in {[str(t) for t in targets]!r}:\n    try:\n        print('READ', p, open(p).read())\n"
+            "    except OSError as e:\n        print('denied', p, type(e).__name__)\n"
+            f"print('GLOB', glob.glob({str(root) + '/**'!r}, recursive=True)[:20])\nprint('ROOT', sorted(os.listdir('/')))".replace(
+                "import glob", "import glob, os"
+            )
+        )
+    )
+    victims = [
+        root / "gradebook.db",
+        root / "source" / toy.ASSIGNMENT / f"{toy.ASSIGNMENT}.ipynb",
+        other,
+        root / "archive",
+        root / "nbgrader_config.py",
+    ]
+    cases["deleter"] = _nb(
+        ch99_add=_report(
+            f"import os, shutil\nfor p in {[str(v) for v in victims]!r}:\n    try:\n        if os.path.isdir(p):\n"
+            "            shutil.rmtree(p)\n        else:\n            os.remove(p)\n        print('DELETED', p)\n"
+            "    except OSError as e:\n        print('kept', p, type(e).__name__)"
+        )
+    )
+    cases["killer"] = _nb(
+        ch99_mean=(
+            "import os, signal\nfor pid in (os.getppid(), 1):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
+            "    except OSError:\n        pass\ntry:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError:\n    pass\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n" + CORRECT_MEAN
+        )
+    )
     cases["exit"] = _nb(ch99_norm="import os\nos._exit(0)")
 
     # --- the notebook itself ------------------------------------------------------------------
     def symlink(folder: Path) -> None:
-        os.symlink(root / "source" / toy.ASSIGNMENT / f"{toy.ASSIGNMENT}.ipynb", folder / f"{toy.ASSIGNMENT}.ipynb")
+        os.symlink(
+            root / "source" / toy.ASSIGNMENT / f"{toy.ASSIGNMENT}.ipynb", folder / f"{toy.ASSIGNMENT}.ipynb"
+        )
 
     cases["symlink"] = symlink
 
@@ -105,8 +149,11 @@ def build(root: Path) -> dict:
     cases["edited_tests"] = nb
 
     nb = _nb(ch99_mean=WRONG_MEAN)
-    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in
-                ("ch99_mean_visible", "ch99_mean_hidden")]
+    nb.cells = [
+        c
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") not in ("ch99_mean_visible", "ch99_mean_hidden")
+    ]
     cases["deleted_tests"] = nb
 
     nb = toy.solved()
@@ -132,8 +179,21 @@ def build(root: Path) -> dict:
     cases["retyped"] = nb
 
     nb = _nb(ch99_add=WRONG_ADD)
-    nb.cells.append(nbformat.v4.new_code_cell("pass", metadata={"nbgrader": {
-        "grade": True, "solution": False, "locked": False, "grade_id": "bonus", "points": 100, "schema_version": 3}}))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "pass",
+            metadata={
+                "nbgrader": {
+                    "grade": True,
+                    "solution": False,
+                    "locked": False,
+                    "grade_id": "bonus",
+                    "points": 100,
+                    "schema_version": 3,
+                }
+            },
+        )
+    )
     for gid in ("ch99_add_visible", "ch99_add_hidden"):
         c = toy.cell(nb, gid)
         c.metadata.nbgrader.update({"locked": False, "solution": True, "grade": False, "points": 0})
@@ -149,15 +209,27 @@ def build(root: Path) -> dict:
     cases["binary"] = bytes(range(256)) * 40
 
     # --- in-kernel cheats (flagged for review) ------------------------------------------------
-    cases["transformer"] = _nb(ch99_add=(
-        "def _skip(lines):\n    return ['pass\\n'] if any('assert' in l for l in lines) else lines\n"
-        "get_ipython().input_transformers_cleanup.append(_skip)\n" + WRONG_ADD))
-    cases["patch_testing"] = _nb(ch99_norm=(
-        "import numpy as np\nnp.testing.assert_allclose = lambda *a, **k: None\n" + WRONG_NORM.split("\n", 1)[1]))
-    cases["patch_checks"] = _nb(ch99_mean="from course import checks\nchecks.assert_close = lambda *a, **k: None\n"
-                                          "checks.assert_type = lambda *a, **k: None\n" + WRONG_MEAN)
-    cases["hidden_leak"] = _nb(ch99_add=(
-        "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))\n" + CORRECT_ADD))
+    cases["transformer"] = _nb(
+        ch99_add=(
+            "def _skip(lines):\n    return ['pass\\n'] if any('assert' in l for l in lines) else lines\n"
+            "get_ipython().input_transformers_cleanup.append(_skip)\n" + WRONG_ADD
+        )
+    )
+    cases["patch_testing"] = _nb(
+        ch99_norm=(
+            "import numpy as np\nnp.testing.assert_allclose = lambda *a, **k: None\n"
+            + WRONG_NORM.split("\n", 1)[1]
+        )
+    )
+    cases["patch_checks"] = _nb(
+        ch99_mean="from course import checks\nchecks.assert_close = lambda *a, **k: None\n"
+        "checks.assert_type = lambda *a, **k: None\n" + WRONG_MEAN
+    )
+    cases["hidden_leak"] = _nb(
+        ch99_add=(
+            "get_ipython().events.register('pre_run_cell', lambda info: print(info.raw_cell))\n" + CORRECT_ADD
+        )
+    )
 
     def extra_files(folder: Path) -> None:
         nbformat.write(toy.solved(), str(folder / f"{toy.ASSIGNMENT}.ipynb"))

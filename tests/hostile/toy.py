@@ -4,6 +4,7 @@
 ``solved()`` and ``release()`` give a full-marks and an untouched submission as notebooks, and
 ``with_answers(...)`` replaces answer cells to build hostile ones.
 """
+
 from __future__ import annotations
 
 import copy
@@ -18,7 +19,7 @@ from course.grading.authoring import compose
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "99_toy"
-AUTO_POINTS = 9       # three exercises: visible 1 + hidden 2 each
+AUTO_POINTS = 9  # three exercises: visible 1 + hidden 2 each
 MANUAL_POINTS = 2
 
 SCRIPT = '''%% md
@@ -76,7 +77,7 @@ So that cosine similarity becomes a dot product.
 ### END SOLUTION
 '''
 
-HIDDEN_SNIPPET = "add should handle floats"   # text that only the hidden tests contain
+HIDDEN_SNIPPET = "add should handle floats"  # text that only the hidden tests contain
 
 
 def source_notebook() -> nbformat.NotebookNode:
@@ -112,15 +113,21 @@ def release() -> nbformat.NotebookNode:
 
 
 def _solution_body(text: str) -> str:
-    return "\n".join(line for line in text.splitlines()
-                     if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+    return "\n".join(
+        line
+        for line in text.splitlines()
+        if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
+    )
 
 
 def solved() -> nbformat.NotebookNode:
     """The release with every answer filled in correctly (full autograded marks, a design answer)."""
     nb = release()
-    src = {c.metadata.nbgrader.grade_id: c.source for c in source_notebook().cells
-           if c.metadata.get("nbgrader", {}).get("solution")}
+    src = {
+        c.metadata.nbgrader.grade_id: c.source
+        for c in source_notebook().cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
     for c in nb.cells:
         gid = c.metadata.get("nbgrader", {}).get("grade_id")
         if gid in src and c.metadata.nbgrader.get("solution"):
@@ -142,8 +149,14 @@ def cell(nb: nbformat.NotebookNode, grade_id: str):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def submit(root: Path, student: str, nb_or_bytes, *, timestamp: str | None = "2030-01-01 10:00:00.000000 UTC",
-           name: str = ASSIGNMENT) -> Path:
+def submit(
+    root: Path,
+    student: str,
+    nb_or_bytes,
+    *,
+    timestamp: str | None = "2030-01-01 10:00:00.000000 UTC",
+    name: str = ASSIGNMENT,
+) -> Path:
     """Place a submission as ``nbgrader collect`` would: submitted/<student>/<assignment>/."""
     folder = Path(root) / "submitted" / student / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)
