@@ -5,6 +5,7 @@ itself is tested in test_sandbox.py and, end to end, in test_grade_hostile.py.
 """
 
 import csv
+import re
 import fcntl
 import json
 import os
@@ -391,3 +392,31 @@ def test_late_submissions_get_the_configured_penalty(course):
         assert not on_time.late_submission_penalty and on_time.score == 9
     finally:
         gb.close()
+
+
+def test_feedback_with_the_course_config_hides_hidden_tests(course):
+    """The course's own nbgrader_config.py must keep hidden asserts out of feedback tracebacks."""
+    if "ClearHiddenTracebacks" not in (toy.ROOT / "nbgrader_config.py").read_text():
+        pytest.xfail("nbgrader_config.py does not list course.grading.feedback.ClearHiddenTracebacks yet")
+    assert grade(course, "--student", "bob").returncode == 0
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    fb = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", A, "--force"], cwd=course,
+                        env=env, capture_output=True, text=True)
+    assert fb.returncode == 0, fb.stderr
+    html = (course / "feedback" / "bob" / A / f"{A}.html").read_text()
+    assert "NotImplementedError" in html
+    assert "assert add(-5, 5)" not in html and toy.HIDDEN_SNIPPET not in html
+
+
+def test_the_instructor_guide_matches_the_command():
+    guide = (toy.ROOT / "docs" / "instructor.md").read_text()
+    usage = subprocess.run([sys.executable, "-m", "course", "grade", "--help"], capture_output=True,
+                           text=True).stdout
+    block = guide.split("python -m course grade ASSIGNMENT", 1)[1].split("```", 1)[0]
+    for flag in set(re.findall(r"--[a-z][a-z-]+", block)):
+        assert flag in usage, f"docs/instructor.md mentions {flag}, which grade does not take"
+    from importlib import import_module
+
+    for dotted in re.findall(r'"((?:nbgrader|nbconvert|course)\.[\w.]+)"', guide):
+        module, name = dotted.rsplit(".", 1)
+        assert hasattr(import_module(module), name), dotted
