@@ -129,3 +129,19 @@ def test_a_real_release_from_any_folder(tmp_path):
     assert out.returncode == 0, out.stderr
     got, top = total(out.stdout).split("/")
     assert float(got) == 0 and float(top) > 0
+
+
+def test_score_report_agrees_with_score_notebook(course, tmp_path, monkeypatch):
+    from course.grading.check import score_report
+    from course.grading.score import score_notebook
+
+    monkeypatch.setenv("MLSD_CACHE", str(tmp_path / "cache"))
+    nb = toy.with_answers(ch99_add="def add(a, b):\n    return abs(a) + abs(b)")
+    path = tmp_path / f"{toy.ASSIGNMENT}.ipynb"
+    nbformat.write(nb, str(path))
+    fast = score_report(course, toy.ASSIGNMENT, path)
+    slow = score_notebook(course, toy.ASSIGNMENT, path)
+    assert [(c.grade_id, c.score, c.max_score, c.manual) for c in fast.cells] == [
+        (c.grade_id, c.score, c.max_score, c.manual) for c in slow.cells
+    ]
+    assert fast.auto_score == slow.auto_score == 7

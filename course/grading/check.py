@@ -140,6 +140,8 @@ class CheckResult:
         self.manual = manual  # (answer id, max points)
         self.notes = notes
         self.seconds = seconds
+        self.grades: dict = {}  # grade id -> the autograder's verdict (see autograde.read_results)
+        self.hints: dict = {}  # grade id -> error message of the graded cell, if any
 
 
 def _hint(cell) -> str:
@@ -243,7 +245,29 @@ def check_notebook(
         for e in evs:
             if e["kind"] in ("died", "hung", "deadline", "startup_failed", "truncated"):
                 notes.append(f"{e['kind']}: {e['detail']}")
-    return CheckResult(chapter, rows, total, maximum, manual, notes, time.monotonic() - start)
+    result = CheckResult(chapter, rows, total, maximum, manual, notes, time.monotonic() - start)
+    result.grades, result.hints = grades, hints
+    return result
+
+
+def score_report(root: Path, chapter: str, notebook: Path, *, timeout: float | None = None):
+    """The same :class:`course.grading.score.Report` as ``score.score_notebook``, computed in-process
+    through ``check`` (no nbgrader subprocesses, cached template): a drop-in for tests that score
+    many notebooks."""
+    from .score import CellScore, Report
+
+    res = check_notebook(Path(root), Path(notebook), chapter, timeout=timeout)
+    report = Report(chapter)
+    source = read(Path(root) / "source" / chapter / f"{chapter}.ipynb")
+    for cell in source.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if not meta.get("grade") or gid not in res.grades:
+            continue
+        g = res.grades[gid]
+        report.cells.append(CellScore(gid, float(g["auto_score"] or 0.0), float(g["max_score"]),
+                                      bool(meta.get("solution")), res.hints.get(gid, "")))
+    return report
 
 
 def _print(result: CheckResult, notebook: Path) -> None:
