@@ -55,7 +55,9 @@ def _hash_tree(path: Path) -> dict:
 
 @pytest.fixture(scope="session")
 def graded_class(tmp_path_factory):
-    shared = tmp_path_factory.getbasetemp().parent / "hostile-class"
+    base = tmp_path_factory.getbasetemp()
+    # under xdist each worker has its own basetemp inside the session's: share the session's
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "hostile-class"
     shared.mkdir(exist_ok=True)
     with open(shared / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
