@@ -116,9 +116,14 @@ def test_a_changed_submission_is_regraded_and_manual_grades_survive(course):
     assert forced.returncode == 0 and scores(course, "carol")["auto"] == 6 - 2 + 1
 
 
-def test_nbgrader_feedback_export_and_formgrader_api_work(course):
-    assert grade(course).returncode == 0
-    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+def test_nbgrader_feedback_export_and_formgrader_api_work(course, tmp_path):
+    (course / "submitted" / "bob" / A / "submission_secret.txt").write_text("s3cret")  # as nbgrader submit does
+    out = grade(course)
+    assert out.returncode == 0
+    assert "extra-files" not in out.stdout, "nbgrader's own files are not extra files"
+    assert (course / "autograded" / "bob" / A / "submission_secret.txt").read_text() == "s3cret"
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"],
+               MLSD_EXCHANGE=str(tmp_path / "exchange"))
     cfg = course / "nbgrader_config.py"
     cfg.write_text(
         cfg.read_text() + "\nc.GenerateFeedback.preprocessors = ['nbgrader.preprocessors.GetGrades', "
@@ -135,6 +140,12 @@ def test_nbgrader_feedback_export_and_formgrader_api_work(course):
     assert fb.returncode == 0, fb.stdout + fb.stderr
     html = (course / "feedback" / "bob" / A / f"{A}.html").read_text()
     assert "ch99_add_hidden" in html and "assert add(-5, 5)" not in html and toy.HIDDEN_SNIPPET not in html
+    (tmp_path / "exchange").mkdir(mode=0o777)
+    os.chmod(tmp_path / "exchange", 0o777)  # nbgrader wants an exchange everyone may write to
+    rel = subprocess.run([sys.executable, "-m", "nbgrader", "release_feedback", A, "--student", "bob"], cwd=course,
+                         env=env, capture_output=True, text=True)
+    assert rel.returncode == 0, rel.stdout + rel.stderr
+    assert list((tmp_path / "exchange").rglob("*.html")), "bob's feedback reached the exchange"
     ex = subprocess.run(
         [sys.executable, "-m", "nbgrader", "export"], cwd=course, env=env, capture_output=True, text=True
     )

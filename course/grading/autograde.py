@@ -187,7 +187,7 @@ class KernelFactory:
                 path = Path(dirpath, name)
                 if (
                     name.endswith(".ipynb")
-                    or (rel == Path(".") and name == "timestamp.txt")
+                    or (rel == Path(".") and name in ("timestamp.txt", "submission_secret.txt"))
                     or path.is_symlink()
                 ):
                     continue
@@ -323,8 +323,12 @@ def autograde_submission(
     notebooks: dict[str, nbformat.NotebookNode],
     factory: KernelFactory,
     timestamp: str | None = None,
+    nbgrader_files: dict[str, str] | None = None,
 ) -> AutogradeResult:
-    """Autograde cleaned notebooks in a fresh copy of the template; results stay in ``scratch``."""
+    """Autograde cleaned notebooks in a fresh copy of the template; results stay in ``scratch``.
+
+    ``nbgrader_files`` (name -> path) are nbgrader's own small files that must travel from
+    ``submitted/`` to ``autograded/`` and on to ``feedback/`` (``submission_secret.txt``)."""
     global _FACTORY
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
@@ -339,6 +343,9 @@ def autograde_submission(
     sub.mkdir(parents=True, exist_ok=True)
     for name, nb in notebooks.items():
         nbformat.write(nb, str(sub / f"{name}.ipynb"))
+    for name, path in (nbgrader_files or {}).items():
+        if name != "timestamp.txt" and "/" not in name:
+            shutil.copyfile(path, sub / name)
     if timestamp:
         (sub / "timestamp.txt").write_text(timestamp)
     cfg = _course_config(scratch)

@@ -47,7 +47,8 @@ from .config import CONFIG_NAME, ConfigError, find_root, load_config  # noqa: E4
 
 __all__ = ["main", "grade_assignment", "GradeOptions"]
 
-GRADER_VERSION = "1"
+GRADER_VERSION = "2"  # bump when grading changes: every submission is then graded again
+NBGRADER_FILES = {"timestamp.txt", "submission_secret.txt"}  # written by nbgrader submit/collect
 REVIEW_EVENTS = {"died", "hung", "restart", "deadline", "startup_failed", "truncated", "replay_failed"}
 
 
@@ -354,7 +355,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                 extra = [
                     f
                     for f in sub.files
-                    if f != "timestamp.txt"
+                    if f not in NBGRADER_FILES
                     and not (f.endswith(".ipynb") and Path(f).stem in releases and "/" not in f)
                 ]
                 if extra:
@@ -416,6 +417,8 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                     "offline": True,
                     "runtime_base": str(work / "rt"),
                     "plain_limits": True,
+                    # nbgrader's own bookkeeping (release_feedback needs the secret in feedback/)
+                    "nbgrader_files": {f: str(sub.path / f) for f in sub.files if f in NBGRADER_FILES},
                 }
                 jobs.append((student, job, base_state))
 

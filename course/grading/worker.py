@@ -53,6 +53,7 @@ def run_job(job: dict, uid: int | None) -> dict:
         notebooks,
         factory,
         timestamp=job.get("timestamp"),
+        nbgrader_files=job.get("nbgrader_files"),
     )
     out = {"ok": res.ok, "error": res.error, "log": res.log[-20000:], "events": res.events, "results": None}
     if res.ok:
