@@ -41,8 +41,11 @@ c.GenerateAssignment.preprocessors = [
 ]
 
 # --- feedback never shows hidden test source -------------------------------------------------
+# ClearHiddenTests removes the hidden block from each cell's source, but a failing hidden assert
+# still quotes its own line in the traceback: ClearHiddenTracebacks (ours) removes those lines too.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "course.grading.feedback.ClearHiddenTracebacks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

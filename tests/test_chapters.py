@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from course.grading.build import build
+from course.grading.check import score_report
 from course.grading.mutants import load_mutants, mutant_submission, run_mutants
 from course.grading.notebooks import chapter_notebook, chapters, exercises, read
 from course.grading.score import score_notebook
@@ -45,6 +46,7 @@ def test_source_runs_offline_and_every_mutant_loses_points(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_solutions_score_every_autograded_point(chapter):
+    """Through stock `nbgrader autograde`, exactly as an instructor without our grader would run it."""
     report = score_notebook(ROOT, chapter, chapter_notebook(ROOT, chapter))
     lost = [(c.grade_id, c.hint) for c in report.cells if not c.manual and c.score < c.max_score]
     assert not lost, f"the solutions lose points: {lost}"
@@ -53,7 +55,8 @@ def test_solutions_score_every_autograded_point(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_untouched_release_scores_zero(chapter):
-    report = score_notebook(ROOT, chapter, chapter_notebook(ROOT, chapter, "release"))
+    """Through the learner's `check` path (in-process nbgrader with the course's executor)."""
+    report = score_report(ROOT, chapter, chapter_notebook(ROOT, chapter, "release"))
     assert report.auto_max > 0
     assert report.auto_score == 0, [(c.grade_id, c.score) for c in report.cells if c.score]
     assert all(c.score == 0 for c in report.cells)
@@ -65,7 +68,7 @@ def test_plausible_mutants_lose_points_through_nbgrader(chapter, tmp_path):
     plausible = [m for m in mutants_of(chapter) if m["kind"] == "plausible"]
     sub = tmp_path / f"{chapter}.ipynb"
     nbformat.write(mutant_submission(chapter_notebook(ROOT, chapter), plausible), str(sub))
-    report = score_notebook(ROOT, chapter, sub).by_id()
+    report = score_report(ROOT, chapter, sub).by_id()
     nb = read(chapter_notebook(ROOT, chapter))
     for ex in exercises(nb):
         if ex.answer_id in {m["answer"] for m in plausible}:

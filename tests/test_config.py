@@ -34,6 +34,7 @@ def test_release_is_deterministic(cfg):
 
 def test_feedback_hides_hidden_tests(cfg):
     assert any(p.endswith("ClearHiddenTests") for p in cfg.GenerateFeedback.preprocessors)
+    assert "course.grading.feedback.ClearHiddenTracebacks" in cfg.GenerateFeedback.preprocessors
     assert cfg.GenerateFeedback.preprocessors[0].endswith("GetGrades")
 
 
