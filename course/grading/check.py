@@ -149,6 +149,8 @@ def _hint(cell) -> str:
         if out.get("output_type") == "error":
             ename = str(out.get("ename", "Error"))
             evalue = str(out.get("evalue", "")).strip()
+            if ename == "NotImplementedError" and not evalue:
+                return "not answered yet: the answer cell still raises NotImplementedError"
             msg = f"{ename}: {evalue}" if evalue else f"{ename} (the test gave no message)"
             return msg if len(msg) <= 300 else msg[:297] + "..."
     for out in cell.get("outputs", []):
