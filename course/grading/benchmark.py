@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .config import CONFIG_NAME, find_root
 from .notebooks import chapter_notebook, read
+from .files import force_rmtree
 
 __all__ = ["main", "solved_submission"]
 
@@ -65,16 +66,6 @@ def _course(root: Path, chapter: str, dest: Path, students: int, nb) -> Path:
         (folder / "timestamp.txt").write_text("2030-01-01 10:00:00.000000 UTC")
     return dest
 
-
-def _force_rmtree(path: Path) -> None:
-    if not path.exists():
-        return
-    for dirpath, _, _ in os.walk(path):
-        try:
-            os.chmod(dirpath, 0o755)
-        except OSError:
-            pass
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def _timed(argv: list[str], env=None) -> tuple[float, subprocess.CompletedProcess]:
@@ -136,9 +127,9 @@ def main(argv: list[str] | None = None) -> int:
             seconds = _grade(course, chapter, *extra)
             for sub in (course / "archive").iterdir():  # start the next round from scratch
                 if not sub.name.startswith("."):
-                    _force_rmtree(sub)
+                    force_rmtree(sub)
             (course / "gradebook.db").unlink(missing_ok=True)
-            _force_rmtree(course / "autograded")
+            force_rmtree(course / "autograded")
             return seconds
 
         if "jobs" not in args.skip:
@@ -170,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             out["sandbox_overhead_per_submission_s"] = round((min(with_sb) - min(without)) / k, 2)
         out["load_average_before_each_run"] = loads
     finally:
-        _force_rmtree(work)
+        force_rmtree(work)
     print(json.dumps(out, indent=1))
     return 0
 

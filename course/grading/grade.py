@@ -44,6 +44,7 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from .config import CONFIG_NAME, ConfigError, find_root, load_config  # noqa: E402
+from .files import force_rmtree  # noqa: E402
 
 __all__ = ["main", "grade_assignment", "GradeOptions"]
 
@@ -458,7 +459,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
         finally:
             if gb is not None:
                 gb.close()
-            _rmtree(work)
+            force_rmtree(work)
 
 
 def _timestamp(path: Path, review: list[str]) -> str | None:
@@ -582,14 +583,6 @@ def _record(
     )
     return Outcome(student, "graded", seconds, scores, review, notes)
 
-
-def _rmtree(path: Path) -> None:
-    for dirpath, _, _ in os.walk(path):
-        try:
-            os.chmod(dirpath, 0o755)
-        except OSError:
-            pass
-    shutil.rmtree(path, ignore_errors=True)
 
 
 # --- the command ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from .files import force_rmtree
 
 __all__ = [
     "GradebookConflict",
@@ -241,22 +242,13 @@ def install_autograded(src: Path, dest: Path) -> None:
     staged = dest.parent / f".{dest.name}.new"
     old = dest.parent / f".{dest.name}.old"
     for p in (staged, old):
-        _rmtree(p)
+        force_rmtree(p)
     shutil.copytree(src, staged, symlinks=True)
     if dest.exists():
         dest.rename(old)
     staged.rename(dest)
-    _rmtree(old)
+    force_rmtree(old)
 
-
-def _rmtree(path: Path) -> None:
-    if path.exists() or path.is_symlink():
-        for dirpath, _, _ in os.walk(path):
-            try:
-                os.chmod(dirpath, 0o755)
-            except OSError:
-                pass
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def write_json(path: Path, data) -> None:

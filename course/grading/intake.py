@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from .files import force_rmtree
 
 __all__ = [
     "ArchiveLimits",
@@ -201,7 +202,7 @@ def archive_submission(
             partial.rename(final)
         return Submission(student, assignment, digest, final, sorted(entries), flags)
     except BaseException:
-        _force_remove(partial)
+        force_rmtree(partial)
         raise
 
 
@@ -210,16 +211,6 @@ def tempfile_dir(base: Path) -> str:
 
     return tempfile.mkdtemp(prefix=".partial-", dir=base)
 
-
-def _force_remove(path: Path) -> None:
-    if not path.exists():
-        return
-    for dirpath, _, _ in os.walk(path):
-        try:
-            os.chmod(dirpath, 0o755)
-        except OSError:
-            pass
-    shutil.rmtree(path, ignore_errors=True)
 
 
 # --- notebooks ----------------------------------------------------------------------------------
