@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from course.grading import sandbox
-from hostile import cases, toy
+from hostile import cases, pids_with_uid, toy
 
 PROBLEMS = sandbox.sandbox_problems() if sys.platform.startswith("linux") else ["not Linux"]
 pytestmark = [
@@ -32,18 +32,8 @@ GRADE_ARGS = ["--jobs", "2", "--timeout", "4", "--notebook-timeout", "120", "--m
 UID_BASE = 59900  # a uid range of its own, so sandboxes of other tests running alongside are not counted
 
 
-def _sandbox_procs() -> list[str]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                status = Path("/proc", entry, "status").read_text()
-            except OSError:
-                continue
-            uid = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("Uid:"))
-            if UID_BASE <= uid < UID_BASE + sandbox.UID_COUNT:
-                found.append(f"{entry} uid {uid}")
-    return found
+def _sandbox_procs() -> list[int]:
+    return pids_with_uid(UID_BASE, UID_BASE + sandbox.UID_COUNT)
 
 
 def _hash_tree(path: Path) -> dict:

@@ -10,23 +10,14 @@ import pytest
 
 from course.grading import sandbox
 from course.grading.executor import ExecLimits, Executor, KernelProcess
+from hostile import pids_with_uid
 
 PROBLEMS = sandbox.sandbox_problems() if sys.platform.startswith("linux") else ["not Linux"]
 needs_sandbox = pytest.mark.skipif(bool(PROBLEMS), reason="sandbox unavailable here: " + "; ".join(PROBLEMS))
 
 
 def procs_of(uid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                status = Path("/proc", entry, "status").read_text()
-            except OSError:
-                continue
-            for line in status.splitlines():
-                if line.startswith("Uid:") and int(line.split()[1]) == uid:
-                    out.append(int(entry))
-    return out
+    return pids_with_uid(uid)
 
 
 @pytest.fixture

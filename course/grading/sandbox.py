@@ -317,28 +317,19 @@ def kernel_argv(
         "-c",
         f'cp -R {SUBMISSION_MOUNT}/. . 2>/dev/null; exec "$@"',
         "sh",
-        sys.executable,
-        "-P",
-        "-m",
-        "ipykernel_launcher",
-        "-f",
-        conn_file,
-        "--HistoryManager.hist_file=:memory:",
+        *_ipykernel_argv(conn_file),
     ]
     return argv
 
 
+def _ipykernel_argv(conn_file: str) -> list[str]:
+    """This interpreter's ipykernel, isolated from the current folder (-P) and with no history file."""
+    return [sys.executable, "-P", "-m", "ipykernel_launcher", "-f", conn_file, "--HistoryManager.hist_file=:memory:"]
+
+
 def plain_kernel_argv(conn_file: str, *, limits: Limits | None = None, offline: bool = False) -> list[str]:
     """An unsandboxed kernel (``check``, ``grade --no-sandbox``): optional rlimits and no network."""
-    argv = [
-        sys.executable,
-        "-P",
-        "-m",
-        "ipykernel_launcher",
-        "-f",
-        conn_file,
-        "--HistoryManager.hist_file=:memory:",
-    ]
+    argv = _ipykernel_argv(conn_file)
     if offline:
         from .kernel import offline_prefix
 
