@@ -17,8 +17,8 @@ CHAPTERS = chapters(ROOT)
 pytestmark = pytest.mark.slow
 
 
-def mutants_of(chapter):
-    return load_mutants(ROOT / "tests" / "mutants" / f"{chapter}.py")
+def mutants_of(chapter, alternatives=False):
+    return load_mutants(ROOT / "tests" / "mutants" / f"{chapter}.py", alternatives=alternatives)
 
 
 def test_there_are_chapters():
@@ -32,11 +32,14 @@ def test_there_are_chapters():
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_source_runs_offline_and_every_mutant_loses_points(chapter):
     """The source runs top to bottom with no network; each wrong answer fails a hidden test cell."""
-    mutants = mutants_of(chapter)
+    mutants = mutants_of(chapter, alternatives=True)
     baseline, results = run_mutants(chapter_notebook(ROOT, chapter), mutants)
     assert not baseline, f"the source notebook fails on its own: {baseline}"
-    weak = [(r.answer, r.kind, r.why) for r in results if r.lost <= 0 or not r.failed_hidden]
+    weak = [(r.answer, r.kind, r.why) for r in results
+            if r.kind != "correct" and (r.lost <= 0 or not r.failed_hidden)]
     assert not weak, f"these mutants lose no points in a hidden test cell: {weak}"
+    wronged = [(r.answer, r.why, r.failed) for r in results if r.kind == "correct" and r.lost > 0]
+    assert not wronged, f"these correct alternatives lose points: {wronged}"
     nb = read(chapter_notebook(ROOT, chapter))
     for ex in exercises(nb):
         if ex.kind == "autograded":

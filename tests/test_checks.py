@@ -59,3 +59,63 @@ def test_forbid_restores_after_an_exception():
         with checks.forbid(math, "floor"):
             raise RuntimeError("boom")
     assert math.floor is original
+
+
+def test_forbid_catches_an_aliased_import_and_classes():
+    """An alias bound before the block fails too; a class cannot be built; all is restored after."""
+    import sklearn.metrics
+    import sklearn.neighbors
+    from sklearn.metrics import roc_auc_score as _auc
+    from sklearn.neighbors import NearestNeighbors as _NN
+
+    with checks.forbid(sklearn.metrics, "roc_auc_score"), checks.forbid(sklearn.neighbors, "NearestNeighbors"):
+        with pytest.raises(AssertionError, match="not to call roc_auc_score"):
+            _auc([0, 1], [0.1, 0.9])
+        with pytest.raises(AssertionError, match="not to call NearestNeighbors"):
+            _NN(n_neighbors=1)
+    assert _auc([0, 1], [0.1, 0.9]) == 1.0
+    assert _NN(n_neighbors=1).n_neighbors == 1
+
+
+def test_lab_is_friendly_for_a_learner_and_strict_for_a_grader(monkeypatch, capsys):
+    """An unanswered lab prints one line for a learner; under an autograder the error propagates."""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    with checks.lab("Lab 3"):
+        raise NotImplementedError()
+    with checks.lab("Lab 1", "Lab 2"):
+        raise NameError("name 'p_full' is not defined", name="p_full")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Lab 3: not answered yet") and "Lab 1 and Lab 2" in out[1] and "p_full" in out[1]
+    with pytest.raises(AssertionError):
+        with checks.lab("Lab 3"):
+            raise AssertionError("a wrong answer still fails")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert checks.grading()
+    with pytest.raises(NotImplementedError):
+        with checks.lab("Lab 3"):
+            raise NotImplementedError()
+    with pytest.raises(ValueError, match="lab names"):
+        checks.lab()
+
+
+def test_substitute_and_record_calls_restore():
+    ns = {"f": len}
+    with checks.substitute(ns, "f", abs):
+        assert ns["f"] is abs
+    assert ns["f"] is len
+    with checks.substitute(ns, "g", abs):
+        assert ns["g"] is abs
+    assert "g" not in ns
+
+    class Model:
+        def fit(self, X, y=None, *, group=None):
+            return self
+
+    with checks.record_calls(Model, "fit") as calls:
+        Model().fit([1], group=[1])
+    assert calls == [{"X": [1], "group": [1]}]
+    assert Model.fit.__name__ == "fit" and "spy" not in repr(Model.fit)
+    with checks.record_calls(math, "floor") as calls:
+        math.floor(2.5)
+    assert calls == [{"x": 2.5}] or calls == [{"args": (2.5,)}]
+    assert math.floor(2.5) == 2

@@ -40,14 +40,19 @@ def mutants_main(argv: list[str]) -> int:
     names = args.chapters or [c for c in chapters(root) if (root / "tests" / "mutants" / f"{c}.py").is_file()]
     bad = 0
     for name in names:
-        mutants = load_mutants(root / "tests" / "mutants" / f"{name}.py")
-        print(f"{name}: executing the source, then {len(mutants)} mutants ...", flush=True)
+        mutants = load_mutants(root / "tests" / "mutants" / f"{name}.py", alternatives=True)
+        n_alt = sum(m["kind"] == "correct" for m in mutants)
+        print(f"{name}: executing the source, then {len(mutants) - n_alt} mutants and {n_alt} correct "
+              "alternatives ...", flush=True)
         baseline, results = run_mutants(chapter_notebook(root, name), mutants)
         for item in baseline:
             print(f"  SOURCE FAILS: {item}")
             bad += 1
         for r in results:
-            verdict = "ok  " if r.lost > 0 and r.failed_hidden else "BAD "
+            if r.kind == "correct":
+                verdict = "ok  " if r.lost == 0 else "BAD "
+            else:
+                verdict = "ok  " if r.lost > 0 and r.failed_hidden else "BAD "
             bad += verdict == "BAD "
             print(f"  {verdict}{r.answer:<28} {r.kind:<10} loses {r.lost:g}/{r.max_points:g}"
                   f" (hidden cells failed: {len(r.failed_hidden)})  {r.why}")

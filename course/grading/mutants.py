@@ -7,6 +7,9 @@ A mutant file (``tests/mutants/<chapter>.py``) defines ``MUTANTS``, a list of di
      "why": "divides by all samples",     # the mistake, in a few words
      "code": "def precision_recall(...): ..."}
 
+It may also define ``ALTERNATIVES`` in the same format with ``"kind": "correct"``: a different but valid
+answer, which must pass every test cell of its exercise (tests check behaviour, not one implementation).
+
 ``run_mutants`` executes the source notebook once (offline), then for each mutant redefines the
 answer with the mutant's code, re-runs that exercise's test cells, records which fail, and restores
 the real answer before the next mutant. One kernel serves the whole chapter, so this is cheap.
@@ -22,7 +25,7 @@ from .notebooks import exercises, read
 
 __all__ = ["MutantResult", "load_mutants", "run_mutants", "mutant_submission"]
 
-KINDS = ("plausible", "hardcoded")
+KINDS = ("plausible", "hardcoded", "correct")
 
 
 @dataclass
@@ -36,17 +39,22 @@ class MutantResult:
     max_points: float = 0.0
 
 
-def load_mutants(path: Path) -> list[dict]:
-    """Read and validate a mutant file."""
-    found = runpy.run_path(str(path)).get("MUTANTS")
+def load_mutants(path: Path, *, alternatives: bool = False) -> list[dict]:
+    """Read and validate a mutant file: its ``MUTANTS`` (and, if asked, its ``ALTERNATIVES`` after them)."""
+    module = runpy.run_path(str(path))
+    found = module.get("MUTANTS")
     if not isinstance(found, list) or not found:
         raise ValueError(f"{path} must define a non-empty list MUTANTS")
-    for n, m in enumerate(found):
-        if not isinstance(m, dict) or set(m) != {"answer", "kind", "why", "code"}:
-            raise ValueError(f"{path}: MUTANTS[{n}] must be a dict with answer, kind, why and code")
-        if m["kind"] not in KINDS:
-            raise ValueError(f"{path}: MUTANTS[{n}] kind must be one of {KINDS}, got {m['kind']!r}")
-    return found
+    alts = module.get("ALTERNATIVES", [])
+    if not isinstance(alts, list):
+        raise ValueError(f"{path}: ALTERNATIVES must be a list")
+    for label, items, kinds in (("MUTANTS", found, KINDS[:2]), ("ALTERNATIVES", alts, ("correct",))):
+        for n, m in enumerate(items):
+            if not isinstance(m, dict) or set(m) != {"answer", "kind", "why", "code"}:
+                raise ValueError(f"{path}: {label}[{n}] must be a dict with answer, kind, why and code")
+            if m["kind"] not in kinds:
+                raise ValueError(f"{path}: {label}[{n}] kind must be one of {kinds}, got {m['kind']!r}")
+    return found + alts if alternatives else found
 
 
 def run_mutants(notebook: Path, mutants: list[dict], *, timeout: float = 60, offline: bool = True):
