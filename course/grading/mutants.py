@@ -16,6 +16,7 @@ the real answer before the next mutant. One kernel serves the whole chapter, so 
 """
 from __future__ import annotations
 
+import os
 import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,9 @@ def run_mutants(notebook: Path, mutants: list[dict], *, timeout: float = 60, off
     points = {gid: c.metadata.nbgrader.get("points", 0) for gid, c in by_id.items()
               if gid and c.metadata.nbgrader.get("grade")}
     baseline, results = [], []
-    with Kernel(Path(notebook).parent, offline=offline) as kernel:
+    # graded as an autograder would: checks.lab lets an unanswered lab fail instead of printing a hint
+    env = {**os.environ, "NBGRADER_EXECUTION": "autograde"}
+    with Kernel(Path(notebook).parent, offline=offline, env=env) as kernel:
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "code":
                 res = kernel.run(cell.source, timeout=timeout)
