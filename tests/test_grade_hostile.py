@@ -211,3 +211,19 @@ def test_formgrader_flag_is_set_for_reviewed_submissions(graded_class):
     finally:
         gb.close()
     assert flagged["transformer"] and flagged["corrupt"] and not flagged["honest_full"]
+
+
+def test_no_hidden_test_text_in_any_output(graded_class):
+    """Test source never enters the learner's kernel, so no output of any cell can carry it out."""
+    for student in graded_class["students"]:
+        path = graded_class["root"] / "autograded" / student / toy.ASSIGNMENT / f"{toy.ASSIGNMENT}.ipynb"
+        if not path.is_file():
+            continue
+        nb = nbformat.read(str(path), as_version=4)
+        for c in nb.cells:
+            meta = c.metadata.get("nbgrader", {})
+            if c.cell_type == "code" and not (meta.get("grade") and not meta.get("solution")):
+                # the learner's own cells (a failing hidden test's message is a hint the grader writes)
+                assert toy.HIDDEN_SNIPPET not in json.dumps(c.get("outputs", [])), (student, c.get("id"))
+    leak = autograded_text(graded_class, "t_leak_in")
+    assert "IN [" in leak and "HIST" in leak, "the leak cell ran"

@@ -121,6 +121,7 @@ def make_template(root: Path, assignment: str, dest: Path) -> Path:
         raise ValueError(f"no assignment {assignment!r} in {root / 'source'}")
     load_config(root / CONFIG_NAME)
     dest.mkdir(parents=True, exist_ok=True)
+    os.chmod(dest, 0o700)  # it holds the hidden tests (release plus gradebook): the grader's eyes only
     shutil.copy2(root / CONFIG_NAME, dest / CONFIG_NAME)
     shutil.copytree(
         src,
@@ -336,6 +337,26 @@ def autograde_submission(
     template, scratch = Path(template), Path(scratch)
     scratch.mkdir(parents=True, exist_ok=True)
     os.chmod(scratch, 0o711)
+    with _private_files():
+        return _autograde_in(template, scratch, assignment, student, notebooks, factory, timestamp, nbgrader_files)
+
+
+@contextlib.contextmanager
+def _private_files():
+    """Everything nbgrader writes here (gradebook, source, autograded notebooks: all hold the hidden tests)
+    is readable by the grader alone; the kernel's own files are given their modes explicitly."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _autograde_in(template, scratch, assignment, student, notebooks, factory, timestamp, nbgrader_files):
+    global _FACTORY
+    from nbgrader.converters import Autograde
+    from nbgrader.coursedir import CourseDirectory
+
     shutil.copy2(template / CONFIG_NAME, scratch / CONFIG_NAME)
     shutil.copy2(template / "gradebook.db", scratch / "gradebook.db")
     shutil.copytree(template / "source" / assignment, scratch / "source" / assignment, dirs_exist_ok=True)

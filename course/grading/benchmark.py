@@ -68,9 +68,9 @@ def _course(root: Path, chapter: str, dest: Path, students: int, nb) -> Path:
 
 
 
-def _timed(argv: list[str], env=None) -> tuple[float, subprocess.CompletedProcess]:
+def _timed(argv: list[str], env=None, cwd=None) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd)
     return time.perf_counter() - start, proc
 
 
@@ -78,6 +78,24 @@ def _grade(course: Path, chapter: str, *extra: str) -> float:
     seconds, proc = _timed([sys.executable, "-m", "course", "grade", chapter, "--root", str(course), *extra])
     if proc.returncode != 0:
         raise RuntimeError(f"grade {' '.join(extra)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return seconds
+
+
+def _stock_autograde(course: Path, chapter: str) -> float:
+    """Stock ``nbgrader autograde`` of the same submissions (in a copy of the course, gradebook fresh)."""
+    copy = course.parent / f"{course.name}-stock"
+    force_rmtree(copy)
+    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("archive", "autograded", "gradebook.db"))
+    bindir = str(Path(sys.executable).parent)
+    env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
+    nbg = [sys.executable, "-m", "nbgrader"]
+    _, proc = _timed([*nbg, "generate_assignment", chapter, "--force"], env, copy)
+    if proc.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment failed:\n{proc.stderr[-3000:]}")
+    seconds, proc = _timed([*nbg, "autograde", chapter, "--force", "--create"], env, copy)
+    if proc.returncode != 0:
+        raise RuntimeError(f"nbgrader autograde failed:\n{proc.stderr[-3000:]}")
+    force_rmtree(copy)
     return seconds
 
 
@@ -92,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--repeat", type=int, default=2, help="alternating runs of each configuration (best kept)"
     )
-    ap.add_argument("--skip", nargs="*", default=[], choices=["check", "jobs", "overhead", "regrade"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["check", "jobs", "overhead", "regrade", "stock"])
     args = ap.parse_args(argv)
     import nbformat
 
@@ -141,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
             out[f"grade_jobs1_{n}_s"] = [round(x, 1) for x in one]
             out[f"grade_jobs2_{n}_s"] = [round(x, 1) for x in two]
             out["speedup_best"] = round(min(one) / min(two), 2)
+            if "stock" not in args.skip:
+                stock = [_stock_autograde(course, chapter) for _ in range(args.repeat)]
+                out[f"stock_nbgrader_autograde_{n}_s"] = [round(x, 1) for x in stock]
+                out["jobs2_vs_stock_best"] = round(min(stock) / min(two), 2)
             if "regrade" not in args.skip:
                 _grade(course, chapter, "--jobs", "2")
                 out["regrade_unchanged_s"] = round(_grade(course, chapter, "--jobs", "2"), 1)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import toy
+from . import toy, trust
 
 CORRECT_ADD = "def add(a, b):\n    return a + b"
 CORRECT_MEAN = "def mean(xs):\n    return float(sum(xs)) / len(xs)"
@@ -237,6 +237,7 @@ def build(root: Path) -> dict:
         (folder / "ipykernel_launcher.py").write_text("print('fake kernel')\n")
 
     cases["extra_files"] = extra_files
+    cases.update(trust.build())
     return cases
 
 
@@ -268,11 +269,12 @@ EXPECTED = {
     "corrupt": (0, ["corrupt"], "corrupt"),
     "not_a_notebook": (0, ["corrupt"], "corrupt"),
     "binary": (0, ["corrupt"], "corrupt"),
-    "transformer": (None, ["scan hook"], "graded"),
-    "patch_testing": (None, ["scan patch"], "graded"),
-    "patch_checks": (None, ["scan patch"], "graded"),
+    "transformer": (6, ["scan hook"], "graded"),  # tests run outside the kernel: the cheat gains nothing
+    "patch_testing": (6, ["scan patch"], "graded"),
+    "patch_checks": (6, ["scan patch"], "graded"),
     "hidden_leak": (9, ["scan hook"], "graded"),
     "extra_files": (9, ["extra-files"], "graded"),
+    **trust.EXPECTED,
 }
 
 
