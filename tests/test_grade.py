@@ -90,7 +90,7 @@ def test_a_changed_submission_is_regraded_and_manual_grades_survive(course):
     toy.submit(
         course,
         "alice",
-        toy.with_answers(ch99_add="def add(a, b):\n    return a - b"),
+        toy.with_answers(ch99_add="def add(a, b):\n    return a - b", ch99_design="Cosine becomes a dot product."),
         timestamp="2030-01-02 10:00:00.000000 UTC",
     )
     out = grade(course, "--student", "alice,carol")
@@ -100,7 +100,7 @@ def test_a_changed_submission_is_regraded_and_manual_grades_survive(course):
     gb = open_gradebook(f"sqlite:///{course / 'gradebook.db'}", "mlsd")
     try:
         assert gb.find_comment("ch99_design", A, A, "alice").manual_comment == "good point about cosine"
-        assert gb.find_grade("ch99_design", A, A, "alice").needs_manual_grade, "flagged for a second look"
+        assert gb.find_grade("ch99_design", A, A, "alice").needs_manual_grade, "its answer changed: look again"
         carol = gb.find_grade("ch99_add_hidden", A, A, "carol")
         assert carol.manual_score == 1.0 and carol.score == 1.0
         assert str(gb.find_submission(A, "alice").timestamp).startswith("2030-01-02")
@@ -114,6 +114,54 @@ def test_a_changed_submission_is_regraded_and_manual_grades_survive(course):
     )
     forced = grade(course, "--force", "--student", "carol")
     assert forced.returncode == 0 and scores(course, "carol")["auto"] == 6 - 2 + 1
+
+
+def _grade_by_hand(course, student, grade_id, score):
+    """What formgrader does when the instructor saves a score."""
+    gb = open_gradebook(f"sqlite:///{course / 'gradebook.db'}", "mlsd")
+    try:
+        g = gb.find_grade(grade_id, A, A, student)
+        g.manual_score = score
+        g.needs_manual_grade = False
+        gb.db.commit()
+    finally:
+        gb.close()
+
+
+def _manual_state(course, student):
+    gb = open_gradebook(f"sqlite:///{course / 'gradebook.db'}", "mlsd")
+    try:
+        g = gb.find_grade("ch99_design", A, A, student)
+        flagged = gb.find_submission_notebook(A, A, student).flagged
+        return g.manual_score, bool(g.needs_manual_grade), bool(flagged)
+    finally:
+        gb.close()
+
+
+def test_regrades_leave_graded_manual_cells_graded_and_stale_flags_go(course):
+    """--force and unchanged answers keep a hand-graded cell graded; a changed answer asks for a second
+    look; once the instructor has graded it again, the flag goes away on the next run."""
+    assert grade(course).returncode == 0
+    _grade_by_hand(course, "alice", "ch99_design", 2.0)
+    assert grade(course, "--force", "--student", "alice").returncode == 0
+    assert _manual_state(course, "alice") == (2.0, False, False)
+    state = json.loads((course / "archive" / "alice" / A / "graded.json").read_text())
+    assert not any(r.startswith("manual-grade") for r in state["review"])
+    toy.submit(course, "alice", toy.with_answers(ch99_add="def add(a, b):\n    return a - b"),
+               timestamp="2030-01-02 10:00:00.000000 UTC")
+    assert grade(course, "--student", "alice").returncode == 0
+    assert _manual_state(course, "alice") == (2.0, False, False), "the design answer itself did not change"
+    toy.submit(course, "alice", toy.with_answers(ch99_design="Unit vectors make cosine a dot product."),
+               timestamp="2030-01-03 10:00:00.000000 UTC")
+    out = grade(course, "--student", "alice")
+    assert out.returncode == 0 and "manual-grade" in out.stdout, out.stdout
+    assert _manual_state(course, "alice") == (2.0, True, True)
+    _grade_by_hand(course, "alice", "ch99_design", 1.5)
+    again = grade(course, "--student", "alice")
+    assert again.returncode == 0 and "unchanged" in again.stdout
+    assert _manual_state(course, "alice") == (1.5, False, False)
+    state = json.loads((course / "archive" / "alice" / A / "graded.json").read_text())
+    assert not any(r.startswith("manual-grade") for r in state["review"]), state["review"]
 
 
 def test_nbgrader_feedback_export_and_formgrader_api_work(course, tmp_path):

@@ -317,13 +317,9 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                     and scores is not None
                     and (state.get("status") != "graded" or (autograded / student / assignment).is_dir())
                 ):
+                    review = _drop_stale_manual_flags(gb, assignment, student, state, state_path, scores)
                     outcomes[student] = Outcome(
-                        student,
-                        "unchanged",
-                        0.0,
-                        scores,
-                        list(state.get("review", [])),
-                        list(state.get("notes", [])),
+                        student, "unchanged", 0.0, scores, review, list(state.get("notes", []))
                     )
                 else:
                     todo.append((student, sub, state, state_path, scores))
@@ -343,14 +339,11 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
             for student, sub, state, state_path, scores in todo:
                 review = [str(f) for f in sub.flags]
                 notes: list[str] = []
-                if state.get("digest") and state.get("digest") != sub.digest:
+                resubmitted = bool(state.get("digest")) and state.get("digest") != sub.digest
+                if resubmitted:
                     notes.append("resubmitted since the last grading")
-                    if scores and scores.get("manual_graded"):
-                        review.append(
-                            "manual-grade: manual grades from the earlier version were kept; "
-                            "check they still apply"
-                        )
                 cleaned: dict[str, str] = {}
+                manual_sources: dict[str, dict[str, str]] = {}
                 clean_dir = work / "clean" / student
                 clean_dir.mkdir(parents=True, exist_ok=True)
                 extra = [
@@ -380,6 +373,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                         continue
                     review += [str(f) for f in flags]
                     review += [f"scan {f}" for f in scan_notebook(nb, release=release)]
+                    manual_sources[name] = _manual_sources(nb)
                     out = clean_dir / f"{name}.ipynb"
                     nbformat.write(nb, str(out))
                     cleaned[name] = str(out)
@@ -393,6 +387,9 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                     "notes": notes,
                     "review": review,
                     "timestamp": timestamp,
+                    "manual_sources": manual_sources,
+                    # the cells whose grades given by hand may no longer apply (see import_submission)
+                    "changed": _changed_cells(state, manual_sources, releases) if resubmitted else [],
                 }
                 if not cleaned:
                     status = "corrupt" if any(r.startswith("corrupt") for r in review) else "missing"
@@ -566,7 +563,13 @@ def _record(
     results = result["results"]
     src = Path(job["scratch"]) / "autograded" / student / assignment
     install_autograded(src, autograded / student / assignment)
-    import_submission(gb, cfg, assignment, student, results, flag=bool(review))
+    changed = {tuple(x) for x in state.pop("changed", [])}
+    rechecks = import_submission(gb, cfg, assignment, student, results, flag=bool(review), changed=changed)
+    if rechecks:
+        review.append(
+            "manual-grade: changed since graded by hand, manual score kept: check it still applies: "
+            + ", ".join(rechecks[:6])
+        )
     scores = submission_scores(gb, assignment, student)
     write_json(
         state_path,
@@ -579,9 +582,55 @@ def _record(
             "seconds": seconds,
             "events": events,
             "scores": scores,
+            "flagged": bool(review),
         },
     )
     return Outcome(student, "graded", seconds, scores, review, notes)
+
+
+def _manual_sources(nb) -> dict[str, str]:
+    """sha256 of each cell graded by hand (an answer cell that is also a grade cell), by grade id."""
+    import hashlib
+
+    out = {}
+    for c in nb.cells:
+        meta = c.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and meta.get("solution") or meta.get("task"):
+            out[meta.get("grade_id", "")] = hashlib.sha256(c.get("source", "").encode()).hexdigest()
+    return out
+
+
+def _changed_cells(state: dict, manual_sources: dict, releases: dict) -> list[list[str]]:
+    """(notebook, grade id) pairs of a resubmission whose manual grades may no longer apply: every
+    autograded test cell (its result may differ), and each hand-graded cell whose text changed."""
+    before = state.get("manual_sources")
+    out = []
+    for name, release in releases.items():
+        for c in release.cells:
+            meta = c.get("metadata", {}).get("nbgrader", {})
+            gid = meta.get("grade_id")
+            if not gid or not (meta.get("grade") or meta.get("task")):
+                continue
+            hand = bool(meta.get("solution") or meta.get("task"))
+            if not hand or before is None or before.get(name, {}).get(gid) != manual_sources.get(name, {}).get(gid):
+                out.append([name, gid])
+    return out
+
+
+def _drop_stale_manual_flags(gb, assignment, student, state, state_path, scores) -> list[str]:
+    """An unchanged submission: once the instructor has graded by hand what needed it, the
+    "check it still applies" flag goes (and the formgrader flag with it, if the grader set it)."""
+    from .importer import unflag_submission, write_json
+
+    review = list(state.get("review", []))
+    if scores and not scores.get("pending") and any(r.startswith("manual-grade:") for r in review):
+        review = [r for r in review if not r.startswith("manual-grade:")]
+        if not review and state.get("flagged"):
+            unflag_submission(gb, assignment, student)
+            state["flagged"] = False
+        state["review"] = review
+        write_json(state_path, state)
+    return review
 
 
 

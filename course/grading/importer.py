@@ -152,12 +152,25 @@ def _late_penalty(gb, config, submission) -> None:
 
 
 def import_submission(
-    gb, config, assignment: str, student: str, results: dict | None, *, flag: bool = False
-) -> None:
+    gb,
+    config,
+    assignment: str,
+    student: str,
+    results: dict | None,
+    *,
+    flag: bool = False,
+    changed: set | None = None,
+) -> list[str]:
     """Record one graded submission (``results`` from :func:`course.grading.autograde.read_results`;
-    ``None`` or a notebook absent from it means: no gradable notebook, zero points)."""
+    ``None`` or a notebook absent from it means: no gradable notebook, zero points).
+
+    A grade given by hand keeps its score. It stays graded unless its cell may have changed since:
+    ``changed`` holds the (notebook, grade id) pairs whose manual scores must be checked again (``None``:
+    all of them). Returns those pairs that had a manual score, as "notebook/grade_id"."""
+    rechecks: list[str] = []
 
     def write():
+        rechecks.clear()
         gb.update_or_create_student(student)
         kwargs = {}
         if results and results.get("timestamp"):
@@ -178,14 +191,36 @@ def import_submission(
                     if d is None:
                         continue
                     g.auto_score = d["auto_score"]
-                    g.needs_manual_grade = bool(g.manual_score is not None or g.auto_score is None)
+                    if g.manual_score is not None:
+                        again = changed is None or (nb.notebook.name, g.name) in changed
+                        g.needs_manual_grade = again
+                        if again:
+                            rechecks.append(f"{nb.notebook.name}/{g.name}")
+                    else:
+                        g.needs_manual_grade = g.auto_score is None
                 for c in nb.comments:
                     if c.name in data["comments"]:
                         c.auto_comment = data["comments"][c.name]
-            if flag:
+            if flag or any(r.startswith(f"{nb.notebook.name}/") for r in rechecks):
                 nb.flagged = True
         gb.db.commit()
         _late_penalty(gb, config, sub)
+        gb.db.commit()
+
+    try:
+        _retry(write)
+    except Exception:
+        gb.db.rollback()
+        raise
+    return list(rechecks)
+
+
+def unflag_submission(gb, assignment: str, student: str) -> None:
+    """Clear the formgrader flag the grader set on a submission (once nothing is left to review)."""
+
+    def write():
+        for nb in gb.find_submission(assignment, student).notebooks:
+            nb.flagged = False
         gb.db.commit()
 
     try:
