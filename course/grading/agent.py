@@ -146,7 +146,9 @@ def _do(req: dict):
         fn = _HANDLES[req["h"]]
         args = codec.decode(req.get("args"), _proxy)
         kwargs = codec.decode(req.get("kwargs"), _proxy)
-        return _enc(fn(*args, **kwargs))
+        before = _fingerprints(args, kwargs)
+        result = _enc(fn(*args, **kwargs))
+        return _Reply(result, _mutated(args, kwargs, before))
     if op == "getattr":
         return _enc(getattr(_HANDLES[req["h"]], req["name"]))
     if op == "method":  # the few dunders a test may use on an object: len(), iteration, indexing
@@ -223,6 +225,51 @@ def _do(req: dict):
     raise ValueError(f"unknown request {op!r}")
 
 
+class _Reply:
+    """A call's result, and the arguments the learner's code changed in place (sent back to the test,
+    so that "the input is left untouched" can be tested across the boundary)."""
+
+    def __init__(self, value, mutated: dict):
+        self.value, self.mutated = value, mutated
+
+
+_MUTABLE = (list, dict, set)
+
+
+def _is_mutable(x) -> bool:
+    mod = type(x).__module__ or ""
+    return isinstance(x, _MUTABLE) or type(x).__name__ in ("ndarray", "DataFrame", "Series") and (
+        mod.startswith("numpy") or mod.startswith("pandas"))
+
+
+def _digest(x):
+    try:
+        return json.dumps(codec.encode(x), sort_keys=True, allow_nan=False)
+    except (codec.CodecError, TypeError, ValueError):
+        return None
+
+
+def _fingerprints(args, kwargs) -> dict:
+    out = {}
+    for i, a in enumerate(args):
+        if _is_mutable(a):
+            out[("a", i)] = _digest(a)
+    for k, v in kwargs.items():
+        if _is_mutable(v):
+            out[("k", k)] = _digest(v)
+    return out
+
+
+def _mutated(args, kwargs, before: dict) -> dict:
+    out: dict = {}
+    for (kind, key), digest in before.items():
+        value = args[key] if kind == "a" else kwargs[key]
+        now = _digest(value)
+        if digest is not None and now is not None and now != digest:
+            out.setdefault("args" if kind == "a" else "kwargs", {})[str(key)] = json.loads(now)
+    return out
+
+
 def serve() -> None:
     """Answer the grader's requests until it says the test cell is over."""
     message: dict = {"ready": True}
@@ -231,7 +278,11 @@ def serve() -> None:
         if req.get("op") == "end":
             return
         try:
-            message = {"ok": _do(req)}
+            result = _do(req)
+            if isinstance(result, _Reply):
+                message = {"ok": result.value, **({"mut": result.mutated} if result.mutated else {})}
+            else:
+                message = {"ok": result}
         except KeyboardInterrupt as exc:
             message = {"err": _error(exc)}
         except BaseException as exc:  # noqa: BLE001 - the learner's code raised: report it as data
