@@ -104,8 +104,8 @@ def test_a_crashing_and_hanging_notebook_still_gets_a_score(course, cache, tmp_p
     [
         (None, [], "no such notebook"),
         (b"{broken", ["--chapter", toy.ASSIGNMENT], "not a readable notebook"),
-        ("release", ["--chapter", "42_nothing"], "no chapter"),
-        ("blank", [], "does not look like any chapter"),
+        ("release", ["--chapter", "42_nothing"], "no assignment '42_nothing'"),
+        ("blank", [], "does not look like any notebook of this course"),
     ],
 )
 def test_wrong_arguments_exit_2(course, cache, tmp_path, content, args, message):

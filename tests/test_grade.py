@@ -186,6 +186,7 @@ def test_nbgrader_feedback_export_and_formgrader_api_work(course, tmp_path):
         text=True,
     )
     assert fb.returncode == 0, fb.stdout + fb.stderr
+    assert "not recognized" not in fb.stdout + fb.stderr, "every configured option is known"
     html = (course / "feedback" / "bob" / A / f"{A}.html").read_text()
     assert "ch99_add_hidden" in html and "assert add(-5, 5)" not in html and toy.HIDDEN_SNIPPET not in html
     (tmp_path / "exchange").mkdir(mode=0o777)

@@ -130,6 +130,7 @@ def make_template(root: Path, assignment: str, dest: Path) -> Path:
         ignore=lambda d, names: [n for n in names if n in _IGNORE or n.endswith(".pyc")],
     )
     cfg = _course_config(dest)
+    _absolute_header_footer(cfg, root)
     coursedir = CourseDirectory(config=cfg)
     coursedir.assignment_id = assignment
     app = GenerateAssignment(coursedir=coursedir, config=cfg)
@@ -144,6 +145,26 @@ def make_template(root: Path, assignment: str, dest: Path) -> Path:
     if not (dest / "release" / assignment).is_dir():
         raise RuntimeError(f"nbgrader could not generate {assignment}:\n{log.getvalue()[-3000:]}")
     return dest
+
+
+def _absolute_header_footer(cfg, root: Path) -> None:
+    """nbgrader reads ``IncludeHeaderFooter.header``/``footer`` relative to the folder it runs in, which
+    for an instructor is the course root: say so explicitly, since generation here runs elsewhere."""
+    if "IncludeHeaderFooter" not in cfg:
+        return
+    for key in ("header", "footer"):
+        value = cfg.IncludeHeaderFooter.get(key)
+        if isinstance(value, str) and value and not os.path.isabs(value):
+            candidate = Path(root) / value
+            if not candidate.is_file():
+                raise ValueError(f"IncludeHeaderFooter.{key} = {value!r}: no such file in {root}")
+            cfg.IncludeHeaderFooter[key] = str(candidate.resolve())
+
+
+def release_files(template: Path, assignment: str) -> set[str]:
+    """Paths (relative, posix) of every file the instructor releases with an assignment."""
+    folder = Path(template) / "release" / assignment
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
 def release_notebooks(template: Path, assignment: str) -> dict[str, nbformat.NotebookNode]:

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from .config import CONFIG_NAME, ConfigError, find_root, load_config  # noqa: E402
-from .notebooks import chapters, exercises, read  # noqa: E402
+from .notebooks import assignments, exercises, read  # noqa: E402
 
 __all__ = ["main", "check_notebook", "CheckResult"]
 
@@ -97,29 +97,41 @@ def _grade_ids(raw: bytes) -> set[str]:
     return out
 
 
-def detect_chapter(root: Path, notebook: Path, raw: bytes) -> str:
-    """The chapter a notebook belongs to: by its file name, else by the graded cells it contains."""
-    names = chapters(root)
-    if notebook.stem in names:
-        return notebook.stem
+def _notebook_ids(path: Path) -> set[str]:
+    src = read(path)
+    return {c.metadata.nbgrader.grade_id for c in src.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
+
+
+def detect_assignment(root: Path, notebook: Path, raw: bytes, wanted: str | None = None) -> tuple[str, str]:
+    """(assignment, notebook name) a notebook belongs to: by its file name, else by its graded cells."""
+    names = assignments(root)
+    if wanted is not None:
+        if wanted not in names:
+            raise UsageError(f"no assignment {wanted!r} in {root / 'source'} (known: {', '.join(names) or 'none'})")
+        names = [wanted]
+    candidates = [(a, p.stem) for a in names for p in sorted((root / "source" / a).glob("*.ipynb"))]
+    by_name = [c for c in candidates if c[1] == notebook.stem]
+    if len(by_name) == 1:
+        return by_name[0]
     ids = _grade_ids(raw)
     best, best_n = None, 0
-    for ch in names:
-        src = read(root / "source" / ch / f"{ch}.ipynb")
-        mine = {
-            c.metadata.nbgrader.grade_id
-            for c in src.cells
-            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        }
-        n = len(mine & ids)
+    for a, stem in by_name or candidates:
+        n = len(_notebook_ids(root / "source" / a / f"{stem}.ipynb") & ids)
         if n > best_n:
-            best, best_n = ch, n
+            best, best_n = (a, stem), n
+    if best is None and wanted is not None and len(candidates) == 1:
+        best = candidates[0]
     if best is None:
         raise UsageError(
-            f"{notebook} does not look like any chapter of this course ({', '.join(names) or 'none'}); "
-            "name the chapter with --chapter"
+            f"{notebook} does not look like any notebook of this course's assignments "
+            f"({', '.join(names) or 'none'}); name the assignment with --chapter"
         )
     return best
+
+
+def detect_chapter(root: Path, notebook: Path, raw: bytes) -> str:
+    """The assignment a notebook belongs to (see :func:`detect_assignment`)."""
+    return detect_assignment(root, notebook, raw)[0]
 
 
 class CheckResult:
@@ -181,18 +193,16 @@ def check_notebook(
         raw = notebook.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {notebook}: {exc.strerror}") from None
-    chapter = chapter or detect_chapter(root, notebook, raw)
-    if chapter not in chapters(root):
-        raise UsageError(f"no chapter {chapter!r} in {root / 'source'}")
+    chapter, name = detect_assignment(root, notebook, raw, chapter)
     cfg = load_config(root / CONFIG_NAME)
     template, temporary = cached_template(root, chapter)
     work = Path(tempfile.mkdtemp(prefix="mlsd-check-"))
     try:
         releases = release_notebooks(template, chapter)
-        if chapter not in releases:
-            raise UsageError(f"{chapter} has no notebook named {chapter}.ipynb")
+        if name not in releases:
+            raise UsageError(f"{chapter} has no notebook named {name}.ipynb")
         try:
-            nb, flags = clean_notebook(raw, releases[chapter])
+            nb, flags = clean_notebook(raw, releases[name])
         except CorruptNotebook as exc:
             raise UsageError(f"{notebook} is not a readable notebook: {exc}") from None
         cell_timeout = float(timeout or cfg.Execute.get("timeout", 60) or 60)
@@ -203,12 +213,12 @@ def check_notebook(
                 startup_timeout=float(cfg.Execute.get("startup_timeout", 60) or 60),
             )
         )
-        res = autograde_submission(template, work / "course", chapter, "learner", {chapter: nb}, factory)
+        res = autograde_submission(template, work / "course", chapter, "learner", {name: nb}, factory)
         if not res.ok:
             raise RuntimeError(f"nbgrader could not grade the notebook: {res.error}\n{res.log[-2000:]}")
         results = read_results(work / "course", chapter, "learner")
         graded = nbformat.read(
-            str(work / "course" / "autograded" / "learner" / chapter / f"{chapter}.ipynb"), as_version=4
+            str(work / "course" / "autograded" / "learner" / chapter / f"{name}.ipynb"), as_version=4
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -219,11 +229,11 @@ def check_notebook(
         gid = c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if gid:
             hints[gid] = _hint(c)
-    grades = results["notebooks"][chapter]["grades"]
-    source = read(root / "source" / chapter / f"{chapter}.ipynb")
+    grades = results["notebooks"][name]["grades"]
+    source = read(root / "source" / chapter / f"{name}.ipynb")
     rows, manual = [], []
     total = maximum = 0.0
-    for ex in exercises(source):
+    for ex in exercises(source, strict=False):
         if ex.kind == "manual":
             g = grades.get(ex.answer_id)
             manual.append((ex.answer_id, float(g["max_score"]) if g else ex.points))
@@ -248,7 +258,7 @@ def check_notebook(
             if e["kind"] in ("died", "hung", "deadline", "startup_failed", "truncated"):
                 notes.append(f"{e['kind']}: {e['detail']}")
     result = CheckResult(chapter, rows, total, maximum, manual, notes, time.monotonic() - start)
-    result.grades, result.hints = grades, hints
+    result.grades, result.hints, result.notebook_name, result.root = grades, hints, name, Path(root)
     return result
 
 
@@ -260,7 +270,7 @@ def score_report(root: Path, chapter: str, notebook: Path, *, timeout: float | N
 
     res = check_notebook(Path(root), Path(notebook), chapter, timeout=timeout)
     report = Report(chapter)
-    source = read(Path(root) / "source" / chapter / f"{chapter}.ipynb")
+    source = read(Path(root) / "source" / chapter / f"{res.notebook_name}.ipynb")
     for cell in source.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         gid = meta.get("grade_id")
@@ -273,7 +283,9 @@ def score_report(root: Path, chapter: str, notebook: Path, *, timeout: float | N
 
 
 def _print(result: CheckResult, notebook: Path) -> None:
-    print(f"{notebook.name}: graded as {result.chapter}, hidden tests included ({result.seconds:.1f} s)\n")
+    where = result.chapter if result.notebook_name == result.chapter else f"{result.chapter}/{result.notebook_name}"
+    print(f"{notebook.name}: graded as {where}, hidden tests included ({result.seconds:.1f} s)")
+    print(f"course root: {result.root}\n")
     width = max([len(r[0]) for r in result.rows] + [8])
     for ex, got, top, failing in result.rows:
         mark = "ok" if got >= top else "  "
@@ -300,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "notebook", type=Path, help="your notebook (for example release/01_framework/01_framework.ipynb)"
     )
-    ap.add_argument("--chapter", help="the chapter it belongs to (default: guessed from the notebook)")
+    ap.add_argument("--chapter", "--assignment", dest="chapter",
+                    help="the chapter (assignment) it belongs to (default: guessed from the notebook)")
     ap.add_argument("--root", type=Path, help="course root (default: found from the current folder)")
     ap.add_argument(
         "--timeout", type=float, help="seconds per cell (default: the course's c.Execute.timeout)"

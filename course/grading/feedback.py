@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import List, Unicode
 
 __all__ = ["ClearHiddenTracebacks", "hidden_lines", "scrub_traceback"]
 
@@ -63,6 +63,11 @@ class ClearHiddenTracebacks(NbGraderPreprocessor):
 
     begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
     end_test_delimeter = Unicode("END HIDDEN TESTS").tag(config=True)
+    # nbconvert's HTML exporter configures this for every preprocessor of a feedback run; declaring it
+    # configurable (as nbgrader's GetGrades does) keeps generate_feedback free of "not recognized" warnings
+    display_data_priority = List(
+        ["text/html", "application/pdf", "text/latex", "image/svg+xml", "image/png", "image/jpeg", "text/plain"]
+    ).tag(config=True)
 
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.get("cell_type") != "code":

@@ -238,7 +238,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
     import nbformat
     from nbgrader.coursedir import CourseDirectory
 
-    from .autograde import make_template, release_notebooks, source_fingerprint
+    from .autograde import make_template, release_files, release_notebooks, source_fingerprint
     from .executor import ExecLimits, short_temp_dir
     from .importer import (
         import_submission,
@@ -329,6 +329,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                 log(f"Generating {assignment} from source/ ...")
                 template = make_template(root, assignment, work / "template")
                 releases = release_notebooks(template, assignment)
+                released = release_files(template, assignment)
                 tgb = open_gradebook(f"sqlite:///{template / 'gradebook.db'}", course_id)
                 try:
                     changes = sync_assignment(gb, tgb, assignment)
@@ -350,6 +351,7 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                     f
                     for f in sub.files
                     if f not in NBGRADER_FILES
+                    and f not in released  # the instructor's own files: the kernel gets the released copy
                     and not (f.endswith(".ipynb") and Path(f).stem in releases and "/" not in f)
                 ]
                 if extra:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["Exercise", "chapters", "chapter_notebook", "exercises", "grade_cells", "is_hidden", "read"]
+__all__ = [
+    "Exercise", "assignments", "chapters", "chapter_notebook", "exercises", "grade_cells", "is_hidden", "read",
+]
 
 _CHAPTER = re.compile(r"^\d\d_[a-z0-9_]+$")
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
@@ -19,6 +21,15 @@ def chapters(root: Path, kind: str = "source") -> list[str]:
     if not base.is_dir():
         return []
     return sorted(p.name for p in base.iterdir() if _CHAPTER.match(p.name) and (p / f"{p.name}.ipynb").is_file())
+
+
+def assignments(root: Path) -> list[str]:
+    """Every assignment of an nbgrader course: the folders of ``source/`` holding a notebook, sorted."""
+    base = Path(root) / "source"
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and any(p.glob("*.ipynb")))
 
 
 def chapter_notebook(root: Path, chapter: str, kind: str = "source") -> Path:
@@ -58,18 +69,23 @@ class Exercise:
     points: float = 0
 
 
-def exercises(nb) -> list[Exercise]:
-    """Group a source notebook's graded cells into exercises."""
+def exercises(nb, *, strict: bool = True) -> list[Exercise]:
+    """Group a source notebook's graded cells into exercises. With ``strict`` False (any nbgrader
+    notebook, not only this course's), a test cell before any answer cell is an exercise of its own."""
     out: list[Exercise] = []
     for cell in nb.cells:
         meta = _meta(cell)
-        if meta.get("solution") and meta.get("grade"):
+        if meta.get("task"):
+            out.append(Exercise(meta.get("grade_id", "task"), "manual", points=meta.get("points", 0)))
+        elif meta.get("solution") and meta.get("grade"):
             out.append(Exercise(meta["grade_id"], "manual", points=meta.get("points", 0)))
         elif meta.get("solution"):
             out.append(Exercise(meta["grade_id"], "autograded"))
         elif meta.get("grade"):
             if not out or out[-1].kind != "autograded":
-                raise ValueError(f"test cell {meta.get('grade_id')!r} does not follow an answer cell")
+                if strict:
+                    raise ValueError(f"test cell {meta.get('grade_id')!r} does not follow an answer cell")
+                out.append(Exercise(meta.get("grade_id", "test"), "autograded"))
             out[-1].tests.append(meta["grade_id"])
             if is_hidden(cell):
                 out[-1].hidden.append(meta["grade_id"])
