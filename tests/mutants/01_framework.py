@@ -192,7 +192,7 @@ def send_plan(df, *, threshold, daily_cap, user_col="user_id", time_col="sent_at
 # --- kit v2: one plausible mutant for each escape class the hidden tests now close --------------------------
 _CAPACITY_CHECKS = '''
 import numbers
-def _check(args):
+def _mut_check(args):
     for name, value in args.items():
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"{name} must be a number, got {value!r}")
@@ -204,7 +204,7 @@ def _check(args):
 '''
 
 _SPLIT_CHECKS = '''
-def _check(df, time_col, gap):
+def _mut_check(df, time_col, gap):
     if not isinstance(df, pd.DataFrame):
         raise TypeError("df must be a DataFrame")
     if time_col not in df.columns:
@@ -216,7 +216,7 @@ def _check(df, time_col, gap):
 '''
 
 _PLAN_CHECKS = '''
-def _check(df, threshold, daily_cap, cols):
+def _mut_check(df, threshold, daily_cap, cols):
     for col in cols:
         if col not in df.columns:
             raise ValueError(f"column {col!r} is missing")
@@ -232,7 +232,7 @@ MUTANTS += [
     {"answer": "ch01_capacity", "kind": "plausible", "why": "computes in the arguments' own types: int32 overflows",
      "code": _CAPACITY_CHECKS + '''
 def estimate_capacity(daily_users, events_per_user, bytes_per_event, retention_days, *, peak_to_mean=3.0, replication=3):
-    _check(dict(daily_users=daily_users, events_per_user=events_per_user, bytes_per_event=bytes_per_event,
+    _mut_check(dict(daily_users=daily_users, events_per_user=events_per_user, bytes_per_event=bytes_per_event,
                 retention_days=retention_days, peak_to_mean=peak_to_mean, replication=replication))
     per_day = daily_users * events_per_user
     mean = per_day / 86_400
@@ -252,32 +252,32 @@ def estimate_capacity(daily_users, events_per_user, bytes_per_event, retention_d
     for name in ("peak_to_mean", "replication"):
         if args[name] < 1:
             raise ValueError(f"{name} must be at least 1")
-    mean = float(daily_users) * events_per_user / 86_400
-    return {"mean_qps": mean, "peak_qps": mean * peak_to_mean,
-            "storage_tb": float(daily_users) * events_per_user * bytes_per_event * retention_days * replication / 1e12}
+    mean = float(daily_users) * float(events_per_user) / 86_400
+    return {"mean_qps": mean, "peak_qps": mean * float(peak_to_mean),
+            "storage_tb": float(daily_users) * float(events_per_user) * float(bytes_per_event) * float(retention_days) * float(replication) / 1e12}
 '''},
     {"answer": "ch01_capacity", "kind": "plausible", "why": "rejects peak_to_mean and replication of exactly 1",
      "code": _CAPACITY_CHECKS.replace("args[name] < 1", "args[name] <= 1") + '''
 def estimate_capacity(daily_users, events_per_user, bytes_per_event, retention_days, *, peak_to_mean=3.0, replication=3):
-    _check(dict(daily_users=daily_users, events_per_user=events_per_user, bytes_per_event=bytes_per_event,
+    _mut_check(dict(daily_users=daily_users, events_per_user=events_per_user, bytes_per_event=bytes_per_event,
                 retention_days=retention_days, peak_to_mean=peak_to_mean, replication=replication))
-    mean = float(daily_users) * events_per_user / 86_400
-    return {"mean_qps": mean, "peak_qps": mean * peak_to_mean,
-            "storage_tb": float(daily_users) * events_per_user * bytes_per_event * retention_days * replication / 1e12}
+    mean = float(daily_users) * float(events_per_user) / 86_400
+    return {"mean_qps": mean, "peak_qps": mean * float(peak_to_mean),
+            "storage_tb": float(daily_users) * float(events_per_user) * float(bytes_per_event) * float(retention_days) * float(replication) / 1e12}
 '''},
     {"answer": "ch01_capacity", "kind": "plausible", "why": "checks value <= 0, so NaN passes as positive",
      "code": _CAPACITY_CHECKS.replace("if not value > 0:", "if value <= 0:") + '''
 def estimate_capacity(daily_users, events_per_user, bytes_per_event, retention_days, *, peak_to_mean=3.0, replication=3):
-    _check(dict(daily_users=daily_users, events_per_user=events_per_user, bytes_per_event=bytes_per_event,
+    _mut_check(dict(daily_users=daily_users, events_per_user=events_per_user, bytes_per_event=bytes_per_event,
                 retention_days=retention_days, peak_to_mean=peak_to_mean, replication=replication))
-    mean = float(daily_users) * events_per_user / 86_400
-    return {"mean_qps": mean, "peak_qps": mean * peak_to_mean,
-            "storage_tb": float(daily_users) * events_per_user * bytes_per_event * retention_days * replication / 1e12}
+    mean = float(daily_users) * float(events_per_user) / 86_400
+    return {"mean_qps": mean, "peak_qps": mean * float(peak_to_mean),
+            "storage_tb": float(daily_users) * float(events_per_user) * float(bytes_per_event) * float(retention_days) * float(replication) / 1e12}
 '''},
     {"answer": "ch01_time_split", "kind": "plausible", "why": "sorts with pandas' default (unstable) quicksort",
      "code": _SPLIT_CHECKS + '''
 def time_split(df, *, time_col, cutoff, gap="0s"):
-    _check(df, time_col, gap)
+    _mut_check(df, time_col, gap)
     cutoff, gap = pd.Timestamp(cutoff), pd.Timedelta(gap)
     train = df[df[time_col] < cutoff].sort_values(time_col)
     test = df[df[time_col] >= cutoff + gap].sort_values(time_col)
@@ -288,7 +288,7 @@ def time_split(df, *, time_col, cutoff, gap="0s"):
     {"answer": "ch01_time_split", "kind": "plausible", "why": "resets the index after sorting",
      "code": _SPLIT_CHECKS + '''
 def time_split(df, *, time_col, cutoff, gap="0s"):
-    _check(df, time_col, gap)
+    _mut_check(df, time_col, gap)
     cutoff, gap = pd.Timestamp(cutoff), pd.Timedelta(gap)
     train = df[df[time_col] < cutoff].sort_values(time_col, kind="stable").reset_index(drop=True)
     test = df[df[time_col] >= cutoff + gap].sort_values(time_col, kind="stable").reset_index(drop=True)
@@ -299,7 +299,7 @@ def time_split(df, *, time_col, cutoff, gap="0s"):
     {"answer": "ch01_time_split", "kind": "plausible", "why": "test starts strictly after cutoff + gap",
      "code": _SPLIT_CHECKS + '''
 def time_split(df, *, time_col, cutoff, gap="0s"):
-    _check(df, time_col, gap)
+    _mut_check(df, time_col, gap)
     cutoff, gap = pd.Timestamp(cutoff), pd.Timedelta(gap)
     train = df[df[time_col] < cutoff].sort_values(time_col, kind="stable")
     end = cutoff + gap
@@ -504,7 +504,7 @@ def log_loss(y_true, p, *, eps=1e-15):
     {"answer": "ch01_send_policy", "kind": "plausible", "why": "a score equal to the threshold does not qualify",
      "code": _PLAN_CHECKS + '''
 def send_plan(df, *, threshold, daily_cap, user_col="user_id", time_col="sent_at", score_col="score"):
-    _check(df, threshold, daily_cap, (user_col, time_col, score_col))
+    _mut_check(df, threshold, daily_cap, (user_col, time_col, score_col))
     f = pd.DataFrame({"u": df[user_col].to_numpy(), "d": df[time_col].dt.normalize().to_numpy(),
                       "t": df[time_col].to_numpy(), "s": df[score_col].to_numpy(dtype=float), "pos": np.arange(len(df))})
     q = f[f.s > threshold].sort_values(["u", "d", "s", "t", "pos"], ascending=[True, True, False, True, True])
@@ -515,7 +515,7 @@ def send_plan(df, *, threshold, daily_cap, user_col="user_id", time_col="sent_at
     {"answer": "ch01_send_policy", "kind": "plausible", "why": "breaks ties by index label instead of row position",
      "code": _PLAN_CHECKS + '''
 def send_plan(df, *, threshold, daily_cap, user_col="user_id", time_col="sent_at", score_col="score"):
-    _check(df, threshold, daily_cap, (user_col, time_col, score_col))
+    _mut_check(df, threshold, daily_cap, (user_col, time_col, score_col))
     f = pd.DataFrame({"u": df[user_col].to_numpy(), "d": df[time_col].dt.normalize().to_numpy(),
                       "t": df[time_col].to_numpy(), "s": df[score_col].to_numpy(dtype=float),
                       "label": df.index.to_numpy(), "pos": np.arange(len(df))})
@@ -527,7 +527,7 @@ def send_plan(df, *, threshold, daily_cap, user_col="user_id", time_col="sent_at
     {"answer": "ch01_send_policy", "kind": "plausible", "why": "unstable sort on score and time, so the row-order tie rule is lost",
      "code": _PLAN_CHECKS + '''
 def send_plan(df, *, threshold, daily_cap, user_col="user_id", time_col="sent_at", score_col="score"):
-    _check(df, threshold, daily_cap, (user_col, time_col, score_col))
+    _mut_check(df, threshold, daily_cap, (user_col, time_col, score_col))
     f = pd.DataFrame({"u": df[user_col].to_numpy(), "d": df[time_col].dt.normalize().to_numpy(),
                       "t": df[time_col].to_numpy(), "s": df[score_col].to_numpy(dtype=float), "pos": np.arange(len(df))})
     f = f[f.s >= threshold]

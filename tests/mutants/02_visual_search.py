@@ -343,7 +343,7 @@ def quantize_int8(vectors):
 
 # --- kit v2: one plausible mutant for each escape class the hidden tests now close --------------------------
 _SEARCH_CHECKS = '''
-def _check(index, queries, k, metric):
+def _mut_check(index, queries, k, metric):
     if index.ndim != 2 or queries.ndim != 2 or index.shape[1] != queries.shape[1]:
         raise ValueError("bad shapes")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
@@ -353,7 +353,7 @@ def _check(index, queries, k, metric):
 '''
 
 _METRIC_CHECKS = '''
-def _check(retrieved, relevant, k):
+def _mut_check(retrieved, relevant, k):
     if retrieved.ndim != 2:
         raise ValueError("retrieved must be 2-D")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
@@ -363,7 +363,7 @@ def _check(retrieved, relevant, k):
 '''
 
 _IVF_CHECKS = '''
-def _check(vectors, centroids, lists, queries, k, n_probe):
+def _mut_check(vectors, centroids, lists, queries, k, n_probe):
     for value in (k, n_probe):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise TypeError("k and n_probe must be ints")
@@ -376,7 +376,7 @@ def _check(vectors, centroids, lists, queries, k, n_probe):
 '''
 
 _QUANT_CHECKS = '''
-def _check(vectors):
+def _mut_check(vectors):
     if vectors.ndim != 2 or len(vectors) == 0 or not np.all(np.isfinite(vectors)):
         raise ValueError("bad input")
 '''
@@ -386,7 +386,7 @@ MUTANTS += [
      "code": _SEARCH_CHECKS + '''
 def exact_search(index, queries, k, metric="cosine"):
     index, queries = np.asarray(index, dtype=float), np.asarray(queries, dtype=float)
-    _check(index, queries, k, metric)
+    _mut_check(index, queries, k, metric)
     if metric == "cosine":
         nx, nq = np.linalg.norm(index, axis=1), np.linalg.norm(queries, axis=1)
         if np.any(nx == 0) or np.any(nq == 0):
@@ -402,7 +402,7 @@ def exact_search(index, queries, k, metric="cosine"):
      "code": _SEARCH_CHECKS + '''
 def exact_search(index, queries, k, metric="cosine"):
     index, queries = np.asarray(index, dtype=float), np.asarray(queries, dtype=float)
-    _check(index, queries, k, metric)
+    _mut_check(index, queries, k, metric)
     if metric == "cosine":
         nx, nq = np.linalg.norm(index, axis=1), np.linalg.norm(queries, axis=1)
         if np.any(nx == 0) or np.any(nq == 0):
@@ -418,7 +418,7 @@ def exact_search(index, queries, k, metric="cosine"):
      "code": _SEARCH_CHECKS + '''
 def exact_search(index, queries, k, metric="cosine"):
     index, queries = np.asarray(index, dtype=float), np.asarray(queries, dtype=float)
-    _check(index, queries, k, metric)
+    _mut_check(index, queries, k, metric)
     if metric == "cosine":
         nx = np.linalg.norm(index, axis=1)
         if np.any(nx == 0):
@@ -435,7 +435,7 @@ def exact_search(index, queries, k, metric="cosine"):
      "code": _METRIC_CHECKS + '''
 def recall_at_k(retrieved, relevant, k):
     retrieved = np.asarray(retrieved)
-    _check(retrieved, relevant, k)
+    _mut_check(retrieved, relevant, k)
     values = []
     for row, truth in zip(retrieved, relevant):
         truth = {int(t) for t in truth}
@@ -448,7 +448,7 @@ def recall_at_k(retrieved, relevant, k):
      "code": _METRIC_CHECKS + '''
 def recall_at_k(retrieved, relevant, k):
     retrieved = np.asarray(retrieved)
-    _check(retrieved, relevant, k)
+    _mut_check(retrieved, relevant, k)
     values = []
     for row, truth in zip(retrieved, relevant):
         truth = {int(t) for t in np.ravel(truth)}
@@ -463,7 +463,7 @@ def mean_reciprocal_rank(retrieved, relevant, k=None):
     retrieved = np.asarray(retrieved)
     if k is None:
         k = retrieved.shape[1]
-    _check(retrieved, relevant, k)
+    _mut_check(retrieved, relevant, k)
     total = 0.0
     for row, truth in zip(retrieved, relevant):
         truth = {int(t) for t in truth}
@@ -476,7 +476,7 @@ def mean_reciprocal_rank(retrieved, relevant, k=None):
     retrieved = np.asarray(retrieved)
     if k is None:
         k = retrieved.shape[1]
-    _check(retrieved, relevant, k)
+    _mut_check(retrieved, relevant, k)
     reciprocal = []
     for row, truth in zip(retrieved, relevant):
         hits = np.isin(row[:k], np.ravel(truth)) & (row[:k] != -1)
@@ -509,7 +509,7 @@ def build_inverted_lists(vectors, centroids):
      "code": _IVF_CHECKS + '''
 def ivf_search(vectors, centroids, lists, queries, k, n_probe):
     vectors, centroids, queries = (np.asarray(a, dtype=float) for a in (vectors, centroids, queries))
-    _check(vectors, centroids, lists, queries, k, n_probe)
+    _mut_check(vectors, centroids, lists, queries, k, n_probe)
     d = (queries**2).sum(1)[:, None] - 2 * queries @ centroids.T + (centroids**2).sum(1)[None]
     probes = np.argsort(d, axis=1, kind="stable")[:, :n_probe]
     ids, scores = np.full((len(queries), k), -1, dtype=np.int64), np.full((len(queries), k), -np.inf)
@@ -524,7 +524,7 @@ def ivf_search(vectors, centroids, lists, queries, k, n_probe):
      "code": _IVF_CHECKS + '''
 def ivf_search(vectors, centroids, lists, queries, k, n_probe):
     vectors, centroids, queries = (np.asarray(a, dtype=float) for a in (vectors, centroids, queries))
-    _check(vectors, centroids, lists, queries, k, n_probe)
+    _mut_check(vectors, centroids, lists, queries, k, n_probe)
     d = (queries**2).sum(1)[:, None] - 2 * queries @ centroids.T + (centroids**2).sum(1)[None]
     probes = np.argsort(d, axis=1, kind="stable")[:, :n_probe]
     ids, scores = np.full((len(queries), k), -1, dtype=np.int64), np.zeros((len(queries), k))
@@ -539,7 +539,7 @@ def ivf_search(vectors, centroids, lists, queries, k, n_probe):
      "code": _IVF_CHECKS + '''
 def ivf_search(vectors, centroids, lists, queries, k, n_probe):
     vectors, centroids, queries = (np.asarray(a, dtype=float) for a in (vectors, centroids, queries))
-    _check(vectors, centroids, lists, queries, k, n_probe)
+    _mut_check(vectors, centroids, lists, queries, k, n_probe)
     d = (queries**2).sum(1)[:, None] - 2 * queries @ centroids.T + (centroids**2).sum(1)[None]
     n = len(centroids)
     probes = n - 1 - np.argsort(d[:, ::-1], axis=1, kind="stable")[:, :n_probe]
@@ -569,7 +569,7 @@ def pareto_front(cost, quality):
      "code": _QUANT_CHECKS + '''
 def quantize_int8(vectors):
     vectors = np.asarray(vectors, dtype=float)
-    _check(vectors)
+    _mut_check(vectors)
     largest = np.abs(vectors).max(axis=0)
     scale = np.where(largest > 0, largest / 127, 1.0)
     return np.clip(np.floor(vectors / scale + 0.5), -127, 127).astype(np.int8), scale
@@ -578,7 +578,7 @@ def quantize_int8(vectors):
      "code": _QUANT_CHECKS + '''
 def quantize_int8(vectors):
     vectors = np.asarray(vectors, dtype=float)
-    _check(vectors)
+    _mut_check(vectors)
     largest = vectors.max(axis=0)
     scale = np.where(largest > 0, largest / 127, 1.0)
     return np.clip(np.rint(vectors / scale), -127, 127).astype(np.int8), scale
