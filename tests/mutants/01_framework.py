@@ -541,6 +541,37 @@ def send_plan(df, *, threshold, daily_cap, user_col="user_id", time_col="sent_at
 '''},
 ]
 
+# --- delegation through an aliased import: checks.forbid disables the object itself ---------------------
+MUTANTS += [
+    {"answer": "ch01_auc", "kind": "plausible", "why": "delegates to sklearn through an aliased import (roc_auc_score as _auc)",
+     "code": '''
+from sklearn.metrics import roc_auc_score as _auc
+def roc_auc(y_true, scores):
+    t = np.asarray(y_true)
+    if len(t) != len(scores) or not np.isin(t, [0, 1]).all() or len(set(t.tolist())) < 2:
+        raise ValueError("bad")
+    return float(_auc(t, np.asarray(scores, dtype=float)))
+'''},
+    {"answer": "ch01_prf", "kind": "plausible", "why": "delegates to sklearn through an aliased import (precision_recall_fscore_support as _prfs)",
+     "code": '''
+from sklearn.metrics import precision_recall_fscore_support as _prfs
+def precision_recall_f1(y_true, y_pred):
+    t, p = np.asarray(y_true), np.asarray(y_pred)
+    if t.ndim != 1 or t.shape != p.shape or t.size == 0 or not (np.isin(t, [0, 1]).all() and np.isin(p, [0, 1]).all()):
+        raise ValueError("bad")
+    return tuple(float(v) for v in _prfs(t, p, average="binary", zero_division=0)[:3])
+'''},
+    {"answer": "ch01_logloss", "kind": "plausible", "why": "delegates to sklearn through an aliased import (log_loss as _ll)",
+     "code": '''
+from sklearn.metrics import log_loss as _ll
+def log_loss(y_true, p, *, eps=1e-15):
+    t, q = np.asarray(y_true, dtype=float), np.asarray(p, dtype=float)
+    if t.ndim != 1 or t.shape != q.shape or t.size == 0 or not np.isin(t, [0, 1]).all() or np.any((q < 0) | (q > 1)) or np.isnan(q).any():
+        raise ValueError("bad")
+    return float(_ll(t, np.clip(q, eps, 1 - eps), labels=[0, 1]))
+'''},
+]
+
 # --- correct alternatives: different algorithms that must keep every point ---------------------------------
 ALTERNATIVES = [
     {"answer": "ch01_capacity", "kind": "correct", "why": "explicit type tuple, storage from mean_qps * seconds",

@@ -597,6 +597,27 @@ def quantize_int8(vectors):
 '''},
 ]
 
+# --- delegation through an aliased import: checks.forbid disables the object itself ---------------------
+MUTANTS += [
+    {"answer": "ch02_exact_search", "kind": "plausible", "why": "delegates to sklearn through an aliased import (NearestNeighbors as _NN)",
+     "code": '''
+from sklearn.neighbors import NearestNeighbors as _NN
+def exact_search(index, queries, k, metric="cosine"):
+    index, queries = np.asarray(index, dtype=float), np.asarray(queries, dtype=float)
+    if index.ndim != 2 or queries.ndim != 2 or index.shape[1] != queries.shape[1]:
+        raise ValueError("shapes")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError("k")
+    if not 1 <= k <= len(index) or metric not in ("cosine", "l2"):
+        raise ValueError("k/metric")
+    if metric == "cosine" and (np.any(np.linalg.norm(index, axis=1) == 0) or np.any(np.linalg.norm(queries, axis=1) == 0)):
+        raise ValueError("zero")
+    nn = _NN(n_neighbors=k, metric="cosine" if metric == "cosine" else "euclidean", algorithm="brute").fit(index)
+    d, ids = nn.kneighbors(queries)
+    return ids.astype(np.int64), (1 - d if metric == "cosine" else d)
+'''},
+]
+
 # --- correct alternatives: different algorithms that must keep every point ---------------------------------
 ALTERNATIVES = [
     {"answer": "ch02_exact_search", "kind": "correct",
