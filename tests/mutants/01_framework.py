@@ -572,6 +572,42 @@ def log_loss(y_true, p, *, eps=1e-15):
 '''},
 ]
 
+# --- repeated index labels: label-based assignment writes every row that shares a label --------------------
+MUTANTS += [
+    {"answer": "ch01_past_rate", "kind": "plausible", "why": "writes results back by index label (breaks on repeated labels)",
+     "code": '''
+def past_open_rate(df, *, user_col="user_id", time_col="sent_at", label_col="opened", prior=0.04, strength=10.0):
+    for col in (user_col, time_col, label_col):
+        if col not in df.columns:
+            raise ValueError(f"column {col!r} is missing")
+    if not 0 <= prior <= 1 or not strength > 0:
+        raise ValueError(f"bad prior {prior} or strength {strength}")
+    frame = df[[user_col, time_col, label_col]].sort_values([user_col, time_col], kind="stable")
+    y = frame[label_col].astype(float)
+    g = frame.groupby(user_col, sort=False)
+    sends = g.cumcount().astype(float).groupby([frame[user_col], frame[time_col]]).transform("min")
+    opens = (g[label_col].cumsum() - y).groupby([frame[user_col], frame[time_col]]).transform("min")
+    rate = (opens + prior * strength) / (sends + strength)
+    out = pd.Series(0.0, index=df.index, name="past_open_rate")
+    for label, value in zip(rate.index, rate.to_numpy()):
+        out.loc[label] = value
+    return out
+'''},
+    {"answer": "ch01_send_policy", "kind": "plausible", "why": "marks the chosen rows by index label (breaks on repeated labels)",
+     "code": _PLAN_CHECKS + '''
+def send_plan(df, *, threshold, daily_cap, user_col="user_id", time_col="sent_at", score_col="score"):
+    _mut_check(df, threshold, daily_cap, (user_col, time_col, score_col))
+    f = pd.DataFrame({"u": df[user_col].to_numpy(), "d": df[time_col].dt.normalize().to_numpy(),
+                      "t": df[time_col].to_numpy(), "s": df[score_col].to_numpy(dtype=float),
+                      "pos": np.arange(len(df))}, index=df.index)
+    q = f[f.s >= threshold].sort_values(["u", "d", "s", "t", "pos"], ascending=[True, True, False, True, True])
+    chosen = q[q.groupby(["u", "d"]).cumcount() < daily_cap].index
+    send = pd.Series(False, index=df.index, name="send")
+    send.loc[chosen] = True
+    return send
+'''},
+]
+
 # --- correct alternatives: different algorithms that must keep every point ---------------------------------
 ALTERNATIVES = [
     {"answer": "ch01_capacity", "kind": "correct", "why": "explicit type tuple, storage from mean_qps * seconds",

@@ -618,6 +618,23 @@ def exact_search(index, queries, k, metric="cosine"):
 '''},
 ]
 
+MUTANTS += [
+    {"answer": "ch02_recall_at_k", "kind": "plausible", "why": "micro-average: all hits over all relevant ids, not a mean per query",
+     "code": _METRIC_CHECKS + '''
+def recall_at_k(retrieved, relevant, k):
+    retrieved = np.asarray(retrieved)
+    _mut_check(retrieved, relevant, k)
+    hits = total = 0
+    for row, truth in zip(retrieved, relevant):
+        truth = {int(t) for t in truth}
+        if not truth:
+            raise ValueError("empty relevant set")
+        hits += len({int(i) for i in row[:k]} & truth)
+        total += len(truth)
+    return float(hits / total)
+'''},
+]
+
 # --- correct alternatives: different algorithms that must keep every point ---------------------------------
 ALTERNATIVES = [
     {"answer": "ch02_exact_search", "kind": "correct",
