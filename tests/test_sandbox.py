@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from course.grading import sandbox
-from course.grading.executor import ExecLimits, Executor, KernelProcess
+from course.grading.executor import ExecLimits, Executor
 from hostile import pids_with_uid
 
 PROBLEMS = sandbox.sandbox_problems() if sys.platform.startswith("linux") else ["not Linux"]
@@ -24,6 +24,7 @@ def procs_of(uid: int) -> list[int]:
 def sandboxed(tmp_path):
     """run(sources, **limits) -> (cells, statuses, executor, uid) in a sandboxed kernel."""
     claimed = []
+    kernels = []
 
     def run(sources, *, limits=None, course_root=None, **exec_limits):
         uid, fd = sandbox.claim_uid()
@@ -33,21 +34,10 @@ def sandboxed(tmp_path):
         (work / "data.txt").write_text("shipped data")
         os.chmod(work, 0o755)
         os.chmod(work / "data.txt", 0o644)
-        rt = tmp_path / "runtime"
-        rt.mkdir(exist_ok=True)
-        os.chown(rt, uid, uid)
         lim = limits or sandbox.Limits(memory_mb=1024, processes=64, file_size_mb=16, disk_mb=64)
         el = ExecLimits(**{"cell_timeout": 5, "interrupt_grace": 2, "notebook_timeout": 90, **exec_limits})
-        kp = KernelProcess(
-            lambda conn: sandbox.kernel_argv(
-                conn_file=conn, runtime_dir=rt, work_in=work, uid=uid, limits=lim, course_root=course_root
-            ),
-            runtime_dir=rt,
-            cwd=str(work),
-            env=None,
-            limits=el,
-            prepare=lambda conn: os.chown(conn, uid, uid),
-        )
+        kp = sandbox.SandboxedKernel(work_in=work, uid=uid, limits=lim, exec_limits=el, course_root=course_root)
+        kernels.append(kp)
         cells = [nbformat.v4.new_code_cell(s) for s in sources]
         ex = Executor(kp, el)
         statuses = ex.run(cells)
@@ -56,6 +46,8 @@ def sandboxed(tmp_path):
     yield run
     for fd in claimed:
         os.close(fd)
+    for kp in kernels:
+        assert kp.fs is None and kp.cgroup is None and kp.cleanup_problems == [], kp.cleanup_problems
 
 
 def out(cell) -> str:

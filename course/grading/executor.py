@@ -88,6 +88,7 @@ class KernelProcess:
         self.env = env
         self.limits = limits
         self.prepare = prepare
+        self.socket_dir: Path | None = None  # where the IPC sockets go (default: runtime_dir)
         self.proc: subprocess.Popen | None = None
         self.kc: BlockingKernelClient | None = None
         self.context: zmq.Context | None = None
@@ -105,7 +106,7 @@ class KernelProcess:
         write_connection_file(
             str(conn),
             transport="ipc",
-            ip=str(self.runtime_dir / f"{name}-ipc"),
+            ip=str((self.socket_dir or self.runtime_dir) / f"{name}-ipc"),
             key=secrets.token_hex(32).encode(),
         )
         if self.prepare:
