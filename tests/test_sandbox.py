@@ -206,3 +206,201 @@ def test_readonly_paths_never_expose_the_course_root():
     root = Path(sys.prefix).resolve().parent  # the checkout holding .venv
     for p in sandbox.readonly_paths(root):
         assert not (root == p or root.is_relative_to(p)), p
+
+
+# --- hygiene: removal, runtime folders, cgroups, keyrings ------------------------------------------
+
+from course.grading.files import remove_tree  # noqa: E402
+
+
+def _nested(base: Path, depth: int) -> Path:
+    """depth nested folders under base, built with relative paths (an absolute one would be too long)."""
+    base.mkdir(parents=True)
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(depth):
+            os.mkdir("d", dir_fd=fd)
+            new = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = new
+            with open(os.open("f", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as f:
+                f.write("x")
+    finally:
+        os.close(fd)
+    return base
+
+
+def test_remove_tree_survives_3000_nested_folders(tmp_path):
+    import shutil
+
+    _nested(tmp_path / "deep", 3000)
+    with pytest.raises(RecursionError):  # what broke every later job on a worker
+        shutil.rmtree(_nested(tmp_path / "deep2", 3000), ignore_errors=True)
+    start = time.monotonic()
+    problems = []
+    assert remove_tree(tmp_path / "deep", problems=problems), problems
+    assert not (tmp_path / "deep").exists() and problems == []
+    assert time.monotonic() - start < 10
+    remove_tree(tmp_path / "deep2")
+    assert not (tmp_path / "deep2").exists()
+
+
+def test_remove_tree_never_follows_links(tmp_path):
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    (keep / "gradebook.db").write_text("grades")
+    os.chmod(keep / "gradebook.db", 0o444)
+    tree = tmp_path / "tree"
+    (tree / "a" / "b").mkdir(parents=True)
+    os.symlink(keep / "gradebook.db", tree / "a" / "link-to-file")
+    os.symlink(keep, tree / "a" / "b" / "link-to-dir")
+    os.symlink(keep, tmp_path / "top-link")
+    assert remove_tree(tree) and not tree.exists()
+    assert remove_tree(tmp_path / "top-link") and not (tmp_path / "top-link").is_symlink()
+    assert (keep / "gradebook.db").read_text() == "grades"
+    assert oct((keep / "gradebook.db").stat().st_mode & 0o777) == "0o444", "no chmod through a link"
+    assert remove_tree(tmp_path / "absent")
+
+
+def test_remove_tree_as_an_unprivileged_user_with_unreadable_folders(tmp_path):
+    """Folders without read, write or search permission (what a kernel's uid can make)."""
+    import subprocess
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="mlsd-rmtest-"))
+    os.chmod(base, 0o755)
+    os.chown(base, 65534, 65534)
+    code = (
+        "import os, sys\n"
+        "from course.grading.files import remove_tree\n"
+        f"b = {str(base)!r} + '/t'\n"
+        "os.makedirs(b + '/x/y/z'); open(b + '/x/y/z/f', 'w').close(); open(b + '/x/g', 'w').close()\n"
+        "os.chmod(b + '/x/y/z', 0); os.chmod(b + '/x/y', 0o100); os.chmod(b + '/x', 0o500); os.chmod(b, 0o500)\n"
+        "p = []\nprint(remove_tree(b, problems=p), p, os.path.exists(b))\n"
+    )
+    if os.geteuid() == 0:
+        argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", code]
+    else:
+        pytest.skip("needs root to run as another user")
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, env={**os.environ, "MPLCONFIGDIR": str(base)})
+        assert proc.stdout.split("\n")[0] == "True [] False", proc.stdout + proc.stderr
+    finally:
+        remove_tree(base)
+
+
+cgroups = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or not sandbox.cgroup_layout()[0],
+    reason="no cgroups here: " + (sandbox.cgroup_problem() if sys.platform.startswith("linux") else "not Linux"),
+)
+
+
+def _in_cgroup(cg, code: str, timeout=60):
+    import subprocess
+
+    argv = [
+        sys.executable, "-I", "-S", str(Path(sandbox.__file__).with_name("sandbox_launch.py")),
+        *cg.launcher_args(), "--", sys.executable, "-c", code,
+    ]  # fmt: skip
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+
+
+@cgroups
+def test_cgroup_limits_the_memory_of_forked_children_together():
+    """300 MB across 3 forked children under a 200 MB limit: killed (RLIMIT_AS would allow it)."""
+    cg = sandbox.Cgroup(sandbox.Limits(memory_mb=200, processes=64))
+    try:
+        code = (
+            "import os, time\nkids = []\nfor i in range(3):\n    pid = os.fork()\n    if pid == 0:\n"
+            "        hog = bytearray(100 * 1024 * 1024)\n        for j in range(0, len(hog), 4096):\n"
+            "            hog[j] = 1\n        time.sleep(3)\n        os._exit(0)\n    kids.append(pid)\n"
+            "for pid in kids:\n    print(os.waitpid(pid, 0)[1] & 0x7f)\n"
+        )
+        proc = _in_cgroup(cg, code)
+        signals = [int(x) for x in proc.stdout.split()]
+        assert len(signals) == 3, proc.stdout + proc.stderr
+        assert 9 in signals, f"no child was killed: {signals}"
+        peak = int(cg.stat("memory.max_usage_in_bytes") or cg.stat("memory.peak") or 0)
+        assert peak <= 201 * 1024 * 1024, peak
+    finally:
+        assert cg.kill_all()
+        assert cg.remove()
+
+
+@cgroups
+def test_cgroup_caps_a_fork_bomb_and_kills_it_as_a_whole():
+    """Run as root (RLIMIT_NPROC does not hold for root): only pids.max stops it."""
+    cg = sandbox.Cgroup(sandbox.Limits(memory_mb=512, processes=40))
+    try:
+        code = (
+            "import os, time, sys\nn = 0\ntry:\n    for i in range(1000):\n        if os.fork() == 0:\n"
+            "            os.setsid()\n            os.close(1)\n            os.close(2)\n            time.sleep(600)\n"
+            "            os._exit(0)\n        n += 1\n"
+            "except OSError as e:\n    print('stopped', n, e.errno)\nsys.stdout.flush()\nos._exit(0)\n"
+        )
+        proc = _in_cgroup(cg, code)
+        words = proc.stdout.split()
+        assert words[0] == "stopped" and int(words[1]) < 40, proc.stdout + proc.stderr
+        assert len(cg.pids()) >= 30, "the sleeping children outlived their parent (setsid)"
+        assert cg.kill_all() and cg.pids() == []
+    finally:
+        cg.kill_all()
+        assert cg.remove()
+
+
+@cgroups
+def test_cgroup_gives_each_kernel_one_cpu_share():
+    cg = sandbox.Cgroup(sandbox.Limits())
+    try:
+        if cg.kind == "v1":
+            assert (cg.dirs["cpu"] / "cpu.shares").read_text().strip() == "1024"
+            assert (cg.dirs["pids"] / "pids.max").read_text().strip() == str(sandbox.Limits().processes)
+            assert int((cg.dirs["memory"] / "memory.limit_in_bytes").read_text()) == 4096 * 1024 * 1024
+    finally:
+        cg.remove()
+
+
+KEYS = (
+    "import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+    "NR = {'x86_64': (248, 249), 'aarch64': (217, 218)}[os.uname().machine]\n"
+    "def add(ring):\n    r = libc.syscall(NR[0], b'user', b'mlsd-note', b'from-before', 11, ring)\n"
+    "    return r, ctypes.get_errno()\n"
+    "def req():\n    r = libc.syscall(NR[1], b'user', b'mlsd-note', None, 0)\n    return r, ctypes.get_errno()\n"
+)
+
+
+@needs_sandbox
+def test_no_keyring_is_shared_between_jobs_of_one_uid(sandboxed):
+    cells, st, _, uid1 = sandboxed([KEYS + "print('add', add(-4), add(-3), add(-5))"])  # @u, @s, @us
+    words = out(cells[0])
+    assert words.count("(-1, 1)") == 3, words  # EPERM for every keyring
+    cells, st, _, _ = sandboxed([KEYS + "print('req', req())"])
+    assert "(-1, 1)" in out(cells[0]), out(cells[0])
+
+
+@needs_sandbox
+def test_the_kernel_cannot_touch_what_root_writes(sandboxed, tmp_path):
+    """Its connection and identity files are root's, read-only, in a folder it cannot modify;
+    every start has a runtime folder of its own, removed when the kernel is killed."""
+    code = (
+        "import os, sys, json\nconn = sys.argv[sys.argv.index('-f') + 1]\nd = os.path.dirname(conn)\n"
+        "print('DIR', d)\nipc = os.path.dirname(json.load(open(conn))['ip'])\nres = []\n"
+        "for target in (conn, '/etc/passwd', '/etc/group'):\n    try:\n        open(target, 'a').write('x')\n"
+        "        res.append('WROTE ' + target)\n    except OSError as e:\n        res.append(e.errno)\n"
+        "for name in ('passwd', 'group', 'new'):\n    try:\n        os.symlink('/etc/shadow', os.path.join(d, name))\n"
+        "        res.append('LINKED')\n    except OSError as e:\n        res.append(e.errno)\n"
+        "for name in ('passwd', 'group'):\n    os.symlink('/etc/shadow', os.path.join(ipc, name))\n"
+        "print(res, os.stat(d).st_uid, oct(os.stat(conn).st_mode & 0o777))\n"
+    )
+    cells, st, ex, uid = sandboxed(
+        [code, "import os\nos._exit(1)", code, "n = 0\ntry:\n    while True:\n        open(f'i{n}', 'w').close()\n"
+         "        n += 1\nexcept OSError as e:\n    print('inodes', n, e.errno)"]
+    )  # fmt: skip
+    first, second = out(cells[0]), out(cells[2])
+    assert "WROTE" not in first + second and "LINKED" not in first + second, first
+    assert "0o440" in first
+    dirs = [o.split("DIR ")[1].split()[0] for o in (first, second)]
+    assert dirs[0] != dirs[1], "a fresh runtime folder for every start"
+    assert not any(Path(d).exists() for d in dirs), "removed after the kernel"
+    words = out(cells[3]).split()
+    assert words[0] == "inodes" and int(words[1]) < sandbox.Limits().inodes and words[2] == "28", words
