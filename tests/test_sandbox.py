@@ -404,3 +404,33 @@ def test_the_kernel_cannot_touch_what_root_writes(sandboxed, tmp_path):
     assert not any(Path(d).exists() for d in dirs), "removed after the kernel"
     words = out(cells[3]).split()
     assert words[0] == "inodes" and int(words[1]) < sandbox.Limits().inodes and words[2] == "28", words
+
+
+ERROR_FLOOD = (
+    "ip = get_ipython()\nfor i in range(300):\n    try:\n        raise ValueError(f'boom {i} ' + 'x' * 400_000)\n"
+    "    except ValueError:\n        ip.showtraceback()\nraise KeyError('last')"
+)
+
+
+def test_error_outputs_count_against_the_output_caps(tmp_path):
+    """300 tracebacks of 400 kB made a 57 MiB notebook; errors are capped like any output, and
+    every flooded cell keeps its first error (so nbgrader still fails it)."""
+    import json
+
+    from course.grading.executor import KernelProcess
+
+    lim = ExecLimits(cell_timeout=60, notebook_timeout=120, cell_output_bytes=1_000_000, notebook_output_bytes=2_500_000)
+    kp = KernelProcess(sandbox.plain_kernel_argv, runtime_dir=tmp_path / "rt", cwd=str(tmp_path), env=None, limits=lim)
+    cells = [nbformat.v4.new_code_cell(ERROR_FLOOD) for _ in range(4)] + [nbformat.v4.new_code_cell("print('after')")]
+    ex = Executor(kp, lim)
+    st = ex.run(cells)
+    assert st == ["error"] * 4 + ["ok"]
+    sizes = [len(json.dumps(c.outputs)) for c in cells]
+    assert all(s < 1_300_000 for s in sizes), sizes
+    assert sum(sizes) < 3_000_000, sizes
+    for c in cells[:4]:
+        first = next(o for o in c.outputs if o.output_type == "error")
+        assert first.ename == "ValueError" and first.evalue.startswith("boom 0")
+        assert any("truncated by the grader" in o.get("text", "") for o in c.outputs)
+    assert "after" in out(cells[4])
+    assert any(e.kind == "truncated" for e in ex.events)
