@@ -307,3 +307,20 @@ def test_scan_skips_the_course_s_own_cells():
     assert scan_notebook(nb, release=release) == []
     nb.cells[1].source += "\nsubprocess.run(['id'])"
     assert {f.rule for f in scan_notebook(nb, release=release)} == {"process"}
+
+
+def test_huge_cells_cost_the_intake_at_most_a_second_or_two():
+    """Eight 2 MB learner cells stalled the whole batch's intake for 41 s (the scan parsed them)."""
+    import time
+
+    release = toy.release()
+    nb = toy.solved()
+    for k in range(8):
+        nb.cells.append(nbformat.v4.new_code_cell(("import subprocess\n" + "x = 1\n" * 349_000)[: 2 * 1024 * 1024]))
+    raw = nbformat.writes(nb).encode()
+    start = time.monotonic()
+    cleaned, _ = clean_notebook(raw, release)
+    findings = scan_notebook(cleaned, release=release)
+    assert time.monotonic() - start < 3
+    assert sum(f.rule == "large" for f in findings) == 8
+    assert any(f.rule == "unparsed" and "subprocess" in f.message for f in findings), "still scanned by words"
