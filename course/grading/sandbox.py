@@ -1,26 +1,34 @@
-"""The kernel sandbox: an unprivileged uid, resource limits, no network, a private file system.
+"""The kernel sandbox: an unprivileged uid, a cgroup, resource limits, no network, no keyrings,
+a private file system of its own.
 
 A sandboxed kernel is started by this command line (built by :func:`kernel_argv`)::
 
-    prlimit --as=… --cpu=… --nproc=… --fsize=… --nofile=… --core=0 --
-      bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --die-with-parent --new-session
-            --clearenv --ro-bind <what Python needs> … --bind <runtime dir> … --tmpfs /home/student …
-            --cap-add CAP_SETUID --cap-add CAP_SETGID --
-        setpriv --reuid=U --regid=U --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs --
-          /bin/sh -c 'cp -R /mnt/submission/. . && exec "$@"' sh python -P -m ipykernel_launcher -f CONN
+    python -I -S sandbox_launch.py --cgroup <memory> --cgroup <pids> --cgroup <cpu> … --
+      prlimit --as=… --cpu=… --nproc=… --fsize=… --nofile=… --core=0 --
+        bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --die-with-parent --new-session
+              --clearenv --bind <its tmpfs>/tmp /tmp … --ro-bind <what Python needs> …
+              --bind <its tmpfs>/ipc … --ro-bind <connection file> … --ro-bind <passwd> /etc/passwd …
+              --cap-add CAP_SETUID --cap-add CAP_SETGID --
+          setpriv --reuid=U --regid=U --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs --
+            /bin/sh -c 'cp -R /mnt/submission/. . && exec "$@"' sh python -P -m ipykernel_launcher -f CONN
 
-Why this order: bubblewrap runs as root, so it can bind the interpreter even when it lives under a
-private directory such as ``/root/.pyenv`` (an unprivileged bwrap could not even see it), and only
-then does ``setpriv`` drop to the unprivileged uid, after which RLIMIT_NPROC is enforced. No user
-namespace is created, so the uid is a real, otherwise unused uid of the host: each kernel running at
-the same time gets its own (see :func:`claim_uid`), so one student's fork storm cannot use up a
-neighbour's process limit. The pid namespace dies with bwrap (``--die-with-parent``), so nothing a
+``sandbox_launch.py`` (run as root) puts itself into the kernel's cgroup (:class:`Cgroup`: memory
+of all its processes together, their number, a CPU share), joins a new session keyring and installs
+a seccomp filter that denies the keyring system calls, then execs the rest. bubblewrap runs as root,
+so it can bind the interpreter even when it lives under a private directory such as
+``/root/.pyenv``, and only then does ``setpriv`` drop to the unprivileged uid, after which
+RLIMIT_NPROC is enforced. No user namespace is created, so the uid is a real, otherwise unused uid of
+the host: each kernel running at the same time gets its own (see :func:`claim_uid`). The pid
+namespace dies with bwrap (``--die-with-parent``) and the cgroup is killed as a whole, so nothing a
 kernel starts outlives it.
 
-The kernel sees: a read-only ``/usr`` and interpreter, the virtualenv and the ``course`` package; a
-runtime folder with its own connection file and IPC sockets (ZMQ over TCP needs a network, which it
-does not have); a size-limited tmpfs home that starts as a copy of its working files. It does not see
-the course root (``source/``, the gradebook, ``submitted/``), other students or the rest of the disk.
+Every start of a kernel gets a fresh :class:`KernelFS`: a root-owned 0700 folder with what root
+writes (connection and identity files, bound read-only) and a tmpfs capped in bytes and inodes for
+everything the kernel may write (home, /tmp, /dev/shm, its IPC sockets: ZMQ over TCP needs a
+network, which it does not have). Root never writes, chmods or removes anything through a path the
+kernel controls: the tmpfs is unmounted, not walked. :class:`SandboxedKernel` ties it together. The
+kernel does not see the course root (``source/``, the gradebook, ``submitted/``), other students or
+the rest of the disk.
 """
 
 from __future__ import annotations
