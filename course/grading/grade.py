@@ -48,7 +48,7 @@ from .files import force_rmtree  # noqa: E402
 
 __all__ = ["main", "grade_assignment", "GradeOptions"]
 
-GRADER_VERSION = "2"  # bump when grading changes: every submission is then graded again
+GRADER_VERSION = "3"  # bump when grading changes: every submission is then graded again
 NBGRADER_FILES = {"timestamp.txt", "submission_secret.txt"}  # written by nbgrader submit/collect
 REVIEW_EVENTS = {"died", "hung", "restart", "deadline", "startup_failed", "truncated", "replay_failed"}
 

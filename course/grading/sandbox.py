@@ -296,6 +296,13 @@ class KernelFS:
         self.fs = self.dir / "fs"
         self.mounted = False
         self.degraded = ""
+        try:
+            self._populate(uid, limits)
+        except BaseException:
+            self.destroy()
+            raise
+
+    def _populate(self, uid: int, limits: Limits) -> None:
         self.fs.mkdir(mode=0o755)
         try:
             mount_tmpfs(self.fs, size_bytes=limits.disk_mb * 1024 * 1024, inodes=limits.inodes)
