@@ -434,3 +434,30 @@ def test_error_outputs_count_against_the_output_caps(tmp_path):
         assert any("truncated by the grader" in o.get("text", "") for o in c.outputs)
     assert "after" in out(cells[4])
     assert any(e.kind == "truncated" for e in ex.events)
+
+
+ABI_PROBE = (
+    "import ctypes, mmap\n"
+    # push rbx; mov eax, 286 (i386 add_key); zero ebx..edi; int 0x80; pop rbx; ret
+    "code = bytes([0x53, 0xB8, 0x1E, 0x01, 0, 0, 0x31, 0xDB, 0x31, 0xC9, 0x31, 0xD2, 0x31, 0xF6, 0x31, 0xFF,"
+    " 0xCD, 0x80, 0x5B, 0xC3])\n"
+    "m = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)\nm.write(code)\n"
+    "f = ctypes.CFUNCTYPE(ctypes.c_int)(ctypes.addressof(ctypes.c_char.from_buffer(m)))\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "r = libc.syscall(0x40000000 | 248, 0, 0, 0, 0, 0)\n"
+    "print(f(), r, ctypes.get_errno(), libc.syscall(248, 0, 0, 0, 0, 0), ctypes.get_errno())\n"
+)
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64" or os.geteuid() != 0, reason="x86-64 system-call tables, as root")
+def test_the_keyring_filter_covers_the_i386_and_x32_system_call_tables():
+    import subprocess
+
+    launch = str(Path(sandbox.__file__).with_name("sandbox_launch.py"))
+    plain = subprocess.run([sys.executable, "-c", ABI_PROBE], capture_output=True, text=True, timeout=60)
+    filtered = subprocess.run(
+        [sys.executable, "-I", "-S", launch, "--", sys.executable, "-c", ABI_PROBE], capture_output=True, text=True, timeout=60
+    )
+    assert filtered.returncode == 0, filtered.stderr
+    assert filtered.stdout.split() == ["-1", "-1", "1", "-1", "1"], (plain.stdout, filtered.stdout)  # EPERM
+    assert plain.stdout.split()[0] != "-1", "without the filter, i386 add_key gets as far as its arguments"
