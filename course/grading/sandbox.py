@@ -411,6 +411,7 @@ def sweep_stale_runtime(parent: Path | None = None) -> list[str]:
 # --- cgroups ------------------------------------------------------------------------------------
 
 CGROUP_V1 = ("memory", "pids", "cpu", "freezer")
+CGROUP_EXTRA_PIDS = 16
 
 
 def _mountinfo() -> list[tuple[str, str, str, set[str]]]:
@@ -526,7 +527,10 @@ class Cgroup:
         self.name = f"mlsd-{os.getpid()}-{secrets.token_hex(6)}"
         self.dirs: dict[str, Path] = {}
         mem = int(memory_mb if memory_mb is not None else limits.memory_mb) * 1024 * 1024
-        procs = int(processes if processes is not None else limits.processes)
+        # RLIMIT_NPROC stops the kernel's uid first; the few root processes of the sandbox (the
+        # launcher's bwrap) are counted here too, and a fork by root, for whom RLIMIT_NPROC does
+        # not hold, is stopped by this
+        procs = int(processes if processes is not None else limits.processes + CGROUP_EXTRA_PIDS)
         try:
             for ctrl, base in bases.items():
                 d = base / self.name
