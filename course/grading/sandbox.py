@@ -405,6 +405,34 @@ def sweep_stale_runtime(parent: Path | None = None) -> list[str]:
             problems.append(f"could not unmount {fs}")
             continue
         remove_tree(e.path, problems=problems)
+    problems += _sweep_stale_cgroups()
+    return problems
+
+
+def _sweep_stale_cgroups() -> list[str]:
+    """Kill and remove kernels' cgroups (``mlsd-<pid>-…``) whose grader process is gone."""
+    import signal
+
+    problems = []
+    kind, bases, _ = cgroup_layout()
+    for base in bases.values():
+        try:
+            entries = [e for e in os.scandir(base) if e.name.startswith("mlsd-") and e.is_dir()]
+        except OSError:
+            continue
+        for e in entries:
+            pid = e.name.split("-")[1]
+            if not pid.isdigit() or os.path.exists(f"/proc/{pid}"):
+                continue
+            try:
+                for p in (Path(e.path) / "cgroup.procs").read_text().split():
+                    try:
+                        os.kill(int(p), signal.SIGKILL)
+                    except (ProcessLookupError, PermissionError, ValueError):
+                        pass
+                os.rmdir(e.path)
+            except OSError as exc:
+                problems.append(f"stale cgroup {e.path}: {exc.strerror}")
     return problems
 
 
