@@ -463,3 +463,21 @@ def test_the_keyring_filter_covers_the_i386_and_x32_system_call_tables():
     assert filtered.returncode == 0, filtered.stderr
     assert filtered.stdout.split() == ["-1", "-1", "1", "-1", "1"], (plain.stdout, filtered.stdout)  # EPERM
     assert plain.stdout.split()[0] != "-1", "without the filter, i386 add_key gets as far as its arguments"
+
+
+@needs_sandbox
+def test_without_its_own_tmpfs_or_cgroup_a_kernel_still_runs_and_says_what_is_degraded(sandboxed, monkeypatch):
+    import errno
+
+    def no_mount(*a, **k):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(sandbox, "mount_tmpfs", no_mount)
+    monkeypatch.setattr(sandbox, "cgroup_layout", lambda: ("", {}, "no cgroup file system is mounted"))
+    cells, st, ex, _ = sandboxed(["print(open('data.txt').read())"])
+    assert st == ["ok"] and "shipped data" in out(cells[0])
+    kp = ex.kernel
+    assert any("tmpfs" in d for d in kp.degraded) and any("no cgroup per kernel" in d for d in kp.degraded)
+    line = sandbox.cgroup_problem()
+    assert "\n" not in line and "no cgroup file system is mounted" in line and "--memory" in line
+    assert any("tmpfs" in d for d in sandbox.degraded_features())
