@@ -230,19 +230,24 @@ def _nested(base: Path, depth: int) -> Path:
     return base
 
 
-def test_remove_tree_survives_3000_nested_folders(tmp_path):
+def test_remove_tree_survives_3000_nested_folders():
     import shutil
+    import tempfile
 
-    _nested(tmp_path / "deep", 3000)
-    with pytest.raises(RecursionError):  # what broke every later job on a worker
-        shutil.rmtree(_nested(tmp_path / "deep2", 3000), ignore_errors=True)
-    start = time.monotonic()
-    problems = []
-    assert remove_tree(tmp_path / "deep", problems=problems), problems
-    assert not (tmp_path / "deep").exists() and problems == []
-    assert time.monotonic() - start < 10
-    remove_tree(tmp_path / "deep2")
-    assert not (tmp_path / "deep2").exists()
+    # not under tmp_path: pytest removes old base folders with shutil.rmtree, which this tree breaks
+    base = Path(tempfile.mkdtemp(prefix="mlsd-deep-"))
+    try:
+        _nested(base / "deep", 3000)
+        with pytest.raises(RecursionError):  # what broke every later job on a worker
+            shutil.rmtree(_nested(base / "deep2", 3000), ignore_errors=True)
+        start = time.monotonic()
+        problems = []
+        assert remove_tree(base / "deep", problems=problems), problems
+        assert not (base / "deep").exists() and problems == []
+        assert time.monotonic() - start < 60
+    finally:
+        assert remove_tree(base)
+    assert not base.exists()
 
 
 def test_remove_tree_never_follows_links(tmp_path):
