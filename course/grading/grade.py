@@ -285,8 +285,8 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
     }
 
     with _Lock(archive / ".locks" / f"{assignment}.lock"):
-        work = short_temp_dir("mlsd-g")  # short: kernels' IPC socket paths live under it
-        os.chmod(work, 0o711)
+        work = short_temp_dir("mlsd-g")  # the template in it holds the hidden tests: 0700
+        os.chmod(work, 0o700)
         gb = None
         try:
             fingerprint = source_fingerprint(root, assignment, json.dumps(settings, sort_keys=True))
