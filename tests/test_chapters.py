@@ -80,6 +80,34 @@ def test_plausible_mutants_lose_points_through_nbgrader(chapter, tmp_path):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
+def test_correct_alternatives_keep_every_point_through_the_grader(chapter, tmp_path):
+    """Each exercise has a different but valid answer in tests/mutants/; graded the way `check` and
+    `grade` grade (tests outside the kernel), every one of them keeps all its points."""
+    alts = [m for m in mutants_of(chapter, alternatives=True) if m["kind"] == "correct"]
+    nb = read(chapter_notebook(ROOT, chapter))
+    auto = [ex for ex in exercises(nb) if ex.kind == "autograded"]
+    missing = [ex.answer_id for ex in auto if ex.answer_id not in {m["answer"] for m in alts}]
+    assert not missing, f"these exercises have no correct alternative: {missing}"
+    rounds: list[list[dict]] = []
+    for m in alts:  # one alternative per exercise per submission
+        slot = next((r for r in rounds if all(x["answer"] != m["answer"] for x in r)), None)
+        if slot is None:
+            rounds.append(slot := [])
+        slot.append(m)
+    for k, chosen in enumerate(rounds):
+        sub = tmp_path / f"{k}" / f"{chapter}.ipynb"
+        sub.parent.mkdir()
+        nbformat.write(mutant_submission(chapter_notebook(ROOT, chapter), chosen), str(sub))
+        report = score_report(ROOT, chapter, sub).by_id()
+        for ex in auto:
+            if ex.answer_id in {m["answer"] for m in chosen}:
+                got = sum(report[t].score for t in ex.tests)
+                why = next(m["why"] for m in chosen if m["answer"] == ex.answer_id)
+                hints = [(t, report[t].hint) for t in ex.tests if report[t].score < report[t].max_score]
+                assert got == ex.points, f"{ex.answer_id} ({why}) scores {got}/{ex.points}: {hints}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_committed_release_equals_a_fresh_build(chapter, tmp_path):
     build(ROOT, [chapter], dest=tmp_path, log=lambda *_: None)
     fresh, committed = tmp_path / "release" / chapter, ROOT / "release" / chapter

@@ -307,3 +307,84 @@ def test_scan_skips_the_course_s_own_cells():
     assert scan_notebook(nb, release=release) == []
     nb.cells[1].source += "\nsubprocess.run(['id'])"
     assert {f.rule for f in scan_notebook(nb, release=release)} == {"process"}
+
+
+def test_huge_cells_cost_the_intake_at_most_a_second_or_two():
+    """Eight 2 MB learner cells stalled the whole batch's intake for 41 s (the scan parsed them)."""
+    import time
+
+    release = toy.release()
+    nb = toy.solved()
+    for k in range(8):
+        nb.cells.append(nbformat.v4.new_code_cell(("import subprocess\n" + "x = 1\n" * 349_000)[: 2 * 1024 * 1024]))
+    raw = nbformat.writes(nb).encode()
+    start = time.monotonic()
+    cleaned, _ = clean_notebook(raw, release)
+    findings = scan_notebook(cleaned, release=release)
+    assert time.monotonic() - start < 3
+    assert sum(f.rule == "large" for f in findings) == 8
+    assert any(f.rule == "unparsed" and "subprocess" in f.message for f in findings), "still scanned by words"
+
+
+# --- what grade prints and the submission time it believes ------------------------------------
+
+
+def test_names_and_messages_are_escaped_for_the_terminal():
+    from course.grading.grade import safe
+
+    assert safe("alice") == "alice" and safe("élève 学生") == "élève 学生"
+    assert safe("\x1b[2J\x1b]0;owned\x07x\r\n") == "\\x1b[2J\\x1b]0;owned\\x07x\\x0d\\x0a"
+    assert safe("rtl\u202eyp.txt") == "rtl\\u202eyp.txt"
+    assert safe("\x9b31m") == "\\x9b31m"
+
+
+def _sub(tmp_path, timestamp, mtime, ctime, files=("99_toy.ipynb", "timestamp.txt")):
+    from course.grading.intake import Submission
+
+    (tmp_path / "timestamp.txt").write_text(timestamp)
+    return Submission("s", "99_toy", "d", tmp_path, list(files), [], {f: (mtime, ctime) for f in files})
+
+
+def test_a_back_dated_timestamp_gives_way_to_the_collection_time(tmp_path):
+    import time
+
+    from course.grading.grade import submission_time
+
+    now = time.time()
+    rec = {"first_seen": now, "stats": {}}
+    sub = _sub(tmp_path, "2020-01-01 00:00:00.000000 UTC", now - 3600, now - 60)
+    rec["stats"] = {f: list(v) for f, v in sub.stats.items()}
+    review, notes = [], []
+    got = submission_time(sub, rec, None, review, notes)
+    assert not got.startswith("2020") and got.startswith(time.strftime("%Y-%m-%d", time.gmtime(now - 60)))
+    assert review and review[0].startswith("timestamp:") and "back-dated" in review[0]
+    # honest: written at submission, after the notebook was saved
+    honest = _sub(tmp_path, time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC", time.gmtime(now - 3000)), now - 3600, now - 60)
+    review = []
+    assert submission_time(honest, {"first_seen": now, "stats": {f: list(v) for f, v in honest.stats.items()}},
+                           None, review, []).startswith(time.strftime("%Y-%m-%d", time.gmtime(now - 3000)))
+    assert review == []
+    # the copy did not keep mtimes (mtime == ctime): the mtime check is skipped
+    copied = _sub(tmp_path, "2020-01-01 00:00:00.000000 UTC", now - 60, now - 60)
+    review = []
+    assert submission_time(copied, {"first_seen": now, "stats": {f: list(v) for f, v in copied.stats.items()}},
+                           None, review, []).startswith("2020")
+    # ... but a resubmission is never older than the version graded before
+    review = []
+    got = submission_time(copied, {"first_seen": now, "stats": {f: list(v) for f, v in copied.stats.items()}},
+                          "2021-06-01 00:00:00.000000 UTC", review, [])
+    assert not got.startswith("2020") and "version graded before" in review[0]
+
+
+def test_the_first_intake_is_recorded_once(tmp_path):
+    import time
+
+    from course.grading.grade import _first_intake
+    from course.grading.importer import write_json
+    from course.grading.intake import Submission
+
+    sub = Submission("s", "a", "digest1", tmp_path, ["x"], [], {"x": (1.0, 2.0)})
+    first = _first_intake(tmp_path, sub, write_json)
+    time.sleep(0.01)
+    sub.stats = {"x": (5.0, 6.0)}  # touched since: what was recorded first stays
+    assert _first_intake(tmp_path, sub, write_json) == first and first["stats"] == {"x": [1.0, 2.0]}

@@ -32,7 +32,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .config import CONFIG_NAME, load_config
 from .executor import ExecLimits, Executor, KernelProcess, short_temp_dir
-from .sandbox import Limits, kernel_argv, plain_kernel_argv
+from .files import remove_tree
+from .sandbox import Limits, plain_kernel_argv
 
 __all__ = [
     "KernelFactory",
@@ -194,8 +195,8 @@ class KernelFactory:
     def work_copy(self, src: Path, dest: Path) -> Path:
         """The kernel's starting files: everything of its folder but the notebooks (which hold the
         hidden tests) and nbgrader's timestamp."""
-        if dest.exists():
-            shutil.rmtree(dest)
+        if dest.exists() or dest.is_symlink():
+            remove_tree(dest)
         dest.mkdir(parents=True)
         os.chmod(dest, 0o755)
         for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
@@ -218,35 +219,22 @@ class KernelFactory:
         return dest
 
     def kernel(self, work: Path, runtime: Path) -> KernelProcess:
+        """The kernel for the working copy ``work``. Sandboxed, ``runtime`` is not used: every
+        start of the kernel gets a fresh, root-owned runtime folder of its own (a capped tmpfs for
+        its files and sockets, a cgroup; see :class:`course.grading.sandbox.SandboxedKernel`),
+        torn down when it is killed."""
         if self.sandbox:
+            from .sandbox import SandboxedKernel
+
             if self.uid is None:
                 raise RuntimeError("a sandboxed kernel needs a uid")
-            uid = self.uid
-            runtime.mkdir(parents=True, exist_ok=True)
-            os.chown(runtime, uid, uid)
-            os.chmod(runtime, 0o700)
-
-            def argv_for(conn: str) -> list[str]:
-                return kernel_argv(
-                    conn_file=conn,
-                    runtime_dir=runtime,
-                    work_in=work,
-                    uid=uid,
-                    limits=self.limits,
-                    course_root=self.course_root,
-                    extra_env={"NBGRADER_EXECUTION": "autograde"},
-                )
-
-            def prepare(conn: Path) -> None:
-                os.chown(conn, uid, uid)
-
-            return KernelProcess(
-                argv_for,
-                runtime_dir=runtime,
-                cwd=str(work),
-                env=None,
-                limits=self.exec_limits,
-                prepare=prepare,
+            return SandboxedKernel(
+                work_in=work,
+                uid=self.uid,
+                limits=self.limits,
+                exec_limits=self.exec_limits,
+                course_root=self.course_root,
+                extra_env={"NBGRADER_EXECUTION": "autograde"},
             )
         from .sandbox import kernel_env
 
@@ -299,8 +287,8 @@ class SafeExecute(NbGraderPreprocessor):
             executor.run(nb.cells, is_test=is_test)
         finally:
             kp.kill()
-            shutil.rmtree(work, ignore_errors=True)
-            shutil.rmtree(base if own_base else runtime, ignore_errors=True)
+            remove_tree(work)
+            remove_tree(base if own_base else runtime)
         factory.events[notebook] = [e.to_json() for e in executor.events]
         return nb, resources
 

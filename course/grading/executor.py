@@ -88,6 +88,7 @@ class KernelProcess:
         self.env = env
         self.limits = limits
         self.prepare = prepare
+        self.socket_dir: Path | None = None  # where the IPC sockets go (default: runtime_dir)
         self.proc: subprocess.Popen | None = None
         self.kc: BlockingKernelClient | None = None
         self.context: zmq.Context | None = None
@@ -105,7 +106,7 @@ class KernelProcess:
         write_connection_file(
             str(conn),
             transport="ipc",
-            ip=str(self.runtime_dir / f"{name}-ipc"),
+            ip=str((self.socket_dir or self.runtime_dir) / f"{name}-ipc"),
             key=secrets.token_hex(32).encode(),
         )
         if self.prepare:
@@ -256,6 +257,9 @@ class _CellRun:
     reply: dict | None = None
     bytes: int = 0
     truncated: set = field(default_factory=set)
+
+
+ERRORS_KEPT_OVER_CAP = 5  # errors (name and short message) a cell keeps once its output is capped
 
 
 def _size(content: dict) -> int:
@@ -568,14 +572,7 @@ class Executor:
         limit_nb = self.limits.notebook_output_bytes
         over = bool(run.truncated) or run.bytes + size > limit_cell or self._total_bytes + size > limit_nb
         if kind == "error":
-            tb = [t[:2000] for t in content.get("traceback", [])[:200]]
-            out = nbformat.v4.new_output(
-                "error",
-                ename=str(content.get("ename", ""))[:500],
-                evalue=str(content.get("evalue", ""))[:5000],
-                traceback=tb,
-            )
-            run.outputs.append(out)
+            self._add_error(run, content)
             return
         if over:
             name = content.get("name", "stdout") if kind == "stream" else "stdout"
@@ -585,13 +582,8 @@ class Executor:
                 run.bytes += room
                 self._total_bytes += room
             if name not in run.truncated:
-                run.truncated.add(name)
                 which = "cell" if run.bytes + size > limit_cell else "notebook"
-                note = f"[output truncated by the grader: this {which} printed more than it may keep]\n"
-                # first in the cell, so that nbgrader's LimitOutput (which keeps the first lines) keeps it
-                run.outputs.insert(0, nbformat.v4.new_output("stream", name=name, text=note))
-                if len(run.truncated) == 1:
-                    self.events.append(Event("truncated", None, f"{which} output cap reached"))
+                self._truncated(run, name, which)
             return
         run.bytes += size
         self._total_bytes += size
@@ -603,6 +595,45 @@ class Executor:
         except Exception:  # noqa: BLE001 - malformed display message
             return
         run.outputs.append(out)
+
+    def _truncated(self, run: _CellRun, name: str, which: str) -> None:
+        run.truncated.add(name)
+        what = "error tracebacks" if name == "error" else "output"
+        note = f"[{what} truncated by the grader: this {which} printed more than it may keep]\n"
+        # first in the cell, so that nbgrader's LimitOutput (which keeps the first lines) keeps it
+        stream = "stdout" if name == "error" else name
+        run.outputs.insert(0, nbformat.v4.new_output("stream", name=stream, text=note))
+        if len(run.truncated) == 1:
+            self.events.append(Event("truncated", None, f"{which} output cap reached"))
+
+    def _add_error(self, run: _CellRun, content: dict) -> None:
+        """Errors count against the cell's and the notebook's caps like any output. The first
+        error of a cell is always kept (nbgrader fails a test cell on it), with its name and a short
+        message; its traceback only while there is room; later ones up to a few, then none."""
+        ename = str(content.get("ename", "") or "Error")[:200]
+        evalue = str(content.get("evalue", ""))[:5000]
+        tb = content.get("traceback")
+        tb = [str(t)[:2000] for t in tb[:200]] if isinstance(tb, list) else []
+        errors = sum(1 for o in run.outputs if o.get("output_type") == "error")
+        full = len(ename) + len(evalue) + sum(len(t) for t in tb) + 64
+        limit_cell = self.limits.cell_output_bytes
+        limit_nb = self.limits.notebook_output_bytes
+        if run.bytes + full <= limit_cell and self._total_bytes + full <= limit_nb:
+            cost = full
+        else:
+            nb_over = self._total_bytes + full > limit_nb
+            if errors >= (1 if nb_over else ERRORS_KEPT_OVER_CAP):
+                if "error" not in run.truncated:
+                    self._truncated(run, "error", "notebook" if nb_over else "cell")
+                return
+            evalue = evalue[: 200 if nb_over else 1000]
+            tb = [f"{ename}: {evalue}"]
+            cost = len(ename) * 2 + len(evalue) * 2 + 64
+            if "error" not in run.truncated:
+                self._truncated(run, "error", "notebook" if nb_over else "cell")
+        run.bytes += cost
+        self._total_bytes += cost
+        run.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=tb))
 
     @staticmethod
     def _add_stream(run: _CellRun, name: str, text: str) -> None:

@@ -28,7 +28,6 @@ import json
 import os
 import queue
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -48,7 +47,7 @@ from .files import force_rmtree  # noqa: E402
 
 __all__ = ["main", "grade_assignment", "GradeOptions"]
 
-GRADER_VERSION = "2"  # bump when grading changes: every submission is then graded again
+GRADER_VERSION = "3"  # bump when grading changes: every submission is then graded again
 NBGRADER_FILES = {"timestamp.txt", "submission_secret.txt"}  # written by nbgrader submit/collect
 REVIEW_EVENTS = {"died", "hung", "restart", "deadline", "startup_failed", "truncated", "replay_failed"}
 
@@ -286,8 +285,8 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
     }
 
     with _Lock(archive / ".locks" / f"{assignment}.lock"):
-        work = short_temp_dir("mlsd-g")  # short: kernels' IPC socket paths live under it
-        os.chmod(work, 0o711)
+        work = short_temp_dir("mlsd-g")  # the template in it holds the hidden tests: 0700
+        os.chmod(work, 0o700)
         gb = None
         try:
             fingerprint = source_fingerprint(root, assignment, json.dumps(settings, sort_keys=True))
@@ -302,7 +301,13 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                 folder = submitted / student / assignment
                 if not folder.exists() and not folder.is_symlink():
                     continue
-                sub = archive_submission(folder, archive, student, assignment)
+                try:
+                    sub = archive_submission(folder, archive, student, assignment)
+                except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
+                    outcomes[student] = Outcome(
+                        student, "error", error=f"could not archive it: {type(exc).__name__}: {exc}"
+                    )
+                    continue
                 state_path = archive / student / assignment / "graded.json"
                 try:
                     state = json.loads(state_path.read_text())
@@ -338,89 +343,18 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                 if changes:
                     log("gradebook: added " + ", ".join(changes))
             for student, sub, state, state_path, scores in todo:
-                review = [str(f) for f in sub.flags]
-                notes: list[str] = []
-                resubmitted = bool(state.get("digest")) and state.get("digest") != sub.digest
-                if resubmitted:
-                    notes.append("resubmitted since the last grading")
-                cleaned: dict[str, str] = {}
-                manual_sources: dict[str, dict[str, str]] = {}
-                clean_dir = work / "clean" / student
-                clean_dir.mkdir(parents=True, exist_ok=True)
-                extra = [
-                    f
-                    for f in sub.files
-                    if f not in NBGRADER_FILES
-                    and f not in released  # the instructor's own files: the kernel gets the released copy
-                    and not (f.endswith(".ipynb") and Path(f).stem in releases and "/" not in f)
-                ]
-                if extra:
-                    review.append(
-                        "extra-files: kept in the archive but not given to the kernel: "
-                        + ", ".join(extra[:6])
-                        + (" …" if len(extra) > 6 else "")
+                try:
+                    job = _prepare(
+                        student, sub, state, state_path, scores, root, work, releases, assignment, opts,
+                        limits, exec_limits, template, fingerprint, gb, cfg, outcomes, released,
                     )
-                for name, release in releases.items():
-                    path = sub.path / f"{name}.ipynb"
-                    if f"{name}.ipynb" not in sub.files:
-                        review.append(f"missing: no regular file {name}.ipynb: scored zero")
-                        continue
-                    try:
-                        nb, flags = clean_notebook(path.read_bytes(), release)
-                    except CorruptNotebook as exc:
-                        review.append(
-                            f"corrupt: {name}.ipynb {exc}: scored zero (the original is in "
-                            f"{sub.path.relative_to(root)})"
-                        )
-                        continue
-                    review += [str(f) for f in flags]
-                    review += [f"scan {f}" for f in scan_notebook(nb, release=release)]
-                    manual_sources[name] = _manual_sources(nb)
-                    out = clean_dir / f"{name}.ipynb"
-                    nbformat.write(nb, str(out))
-                    cleaned[name] = str(out)
-                timestamp = None
-                if "timestamp.txt" in sub.files:
-                    timestamp = _timestamp(sub.path / "timestamp.txt", review)
-                base_state = {
-                    "digest": sub.digest,
-                    "fingerprint": fingerprint,
-                    "archive": str(sub.path),
-                    "notes": notes,
-                    "review": review,
-                    "timestamp": timestamp,
-                    "manual_sources": manual_sources,
-                    # the cells whose grades given by hand may no longer apply (see import_submission)
-                    "changed": _changed_cells(state, manual_sources, releases) if resubmitted else [],
-                }
-                if not cleaned:
-                    status = "corrupt" if any(r.startswith("corrupt") for r in review) else "missing"
-                    import_submission(
-                        gb, cfg, assignment, student, {"timestamp": timestamp, "notebooks": {}}, flag=True
-                    )
-                    write_json(state_path, {**base_state, "status": status, "graded_at": _now()})
+                except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
                     outcomes[student] = Outcome(
-                        student, status, 0.0, submission_scores(gb, assignment, student), review, notes
+                        student, "error", error=f"intake failed: {type(exc).__name__}: {exc}"
                     )
                     continue
-                job = {
-                    "template": str(template),
-                    "scratch": str(work / "scratch" / student),
-                    "assignment": assignment,
-                    "student": student,
-                    "notebooks": cleaned,
-                    "timestamp": timestamp,
-                    "sandbox": opts.sandbox,
-                    "limits": limits.to_json(),
-                    "exec_limits": exec_limits.__dict__,
-                    "course_root": str(root),
-                    "offline": True,
-                    "runtime_base": str(work / "rt"),
-                    "plain_limits": True,
-                    # nbgrader's own bookkeeping (release_feedback needs the secret in feedback/)
-                    "nbgrader_files": {f: str(sub.path / f) for f in sub.files if f in NBGRADER_FILES},
-                }
-                jobs.append((student, job, base_state))
+                if job is not None:
+                    jobs.append(job)
 
             if jobs:
                 log(
@@ -430,28 +364,37 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
             done = 0
             for student, job, state, result in _run_jobs(jobs, opts, exec_limits, work):
                 done += 1
-                outcome = _record(
-                    gb,
-                    cfg,
-                    root,
-                    autograded,
-                    archive,
-                    assignment,
-                    student,
-                    job,
-                    state,
-                    result,
-                    import_submission,
-                    install_autograded,
-                    submission_scores,
-                    write_json,
-                )
+                try:
+                    outcome = _record(
+                        gb,
+                        cfg,
+                        root,
+                        autograded,
+                        archive,
+                        assignment,
+                        student,
+                        job,
+                        state,
+                        result,
+                        import_submission,
+                        install_autograded,
+                        submission_scores,
+                        write_json,
+                    )
+                except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
+                    try:
+                        gb.db.rollback()
+                    except Exception:  # noqa: BLE001
+                        pass
+                    outcome = Outcome(
+                        student, "error", error=f"could not record it: {type(exc).__name__}: {exc}"
+                    )
                 outcomes[student] = outcome
-                shutil.rmtree(job["scratch"], ignore_errors=True)
+                force_rmtree(job["scratch"])
                 sc = outcome.scores or {}
                 pts = f"{sc.get('auto', 0):g}/{sc.get('auto_max', 0):g}" if sc else "-"
                 log(
-                    f"  [{done}/{len(jobs)}] {student:<20} {outcome.status:<9} {pts:>9}  ({outcome.seconds:.1f} s)"
+                    f"  [{done}/{len(jobs)}] {safe(student):<20} {outcome.status:<9} {pts:>9}  ({outcome.seconds:.1f} s)"
                 )
             ordered = [outcomes[s] for s in students if s in outcomes]
             return ordered, warnings_out
@@ -461,16 +404,205 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
             force_rmtree(work)
 
 
+def _prepare(
+    student, sub, state, state_path, scores, root, work, releases, assignment, opts, limits,
+    exec_limits, template, fingerprint, gb, cfg, outcomes, released=frozenset(),
+):
+    """Clean, scan and date one submission; record it when there is nothing to run; else its job."""
+    import nbformat
+
+    from .importer import import_submission, submission_scores, write_json
+    from .intake import CorruptNotebook, clean_notebook
+    from .scan import scan_notebook
+
+    archive = root / "archive"
+    review = [str(f) for f in sub.flags]
+    notes: list[str] = []
+    resubmitted = bool(state.get("digest")) and state.get("digest") != sub.digest
+    if resubmitted:
+        notes.append("resubmitted since the last grading")
+    cleaned: dict[str, str] = {}
+    manual_sources: dict[str, dict[str, str]] = {}
+    clean_dir = work / "clean" / student
+    clean_dir.mkdir(parents=True, exist_ok=True)
+    extra = [
+        f
+        for f in sub.files
+        if f not in NBGRADER_FILES
+        and f not in released  # the instructor's own files: the kernel gets the released copy
+        and not (f.endswith(".ipynb") and Path(f).stem in releases and "/" not in f)
+    ]
+    if extra:
+        review.append(
+            "extra-files: kept in the archive but not given to the kernel: "
+            + ", ".join(extra[:6])
+            + (" …" if len(extra) > 6 else "")
+        )
+    for name, release in releases.items():
+        path = sub.path / f"{name}.ipynb"
+        if f"{name}.ipynb" not in sub.files:
+            review.append(f"missing: no regular file {name}.ipynb: scored zero")
+            continue
+        try:
+            nb, flags = clean_notebook(path.read_bytes(), release)
+        except CorruptNotebook as exc:
+            review.append(
+                f"corrupt: {name}.ipynb {exc}: scored zero (the original is in "
+                f"{sub.path.relative_to(root)})"
+            )
+            continue
+        review += [str(f) for f in flags]
+        review += [f"scan {f}" for f in scan_notebook(nb, release=release)]
+        manual_sources[name] = _manual_sources(nb)
+        out = clean_dir / f"{name}.ipynb"
+        nbformat.write(nb, str(out))
+        cleaned[name] = str(out)
+    rec = _first_intake(archive / student / assignment, sub, write_json)
+    previous = state.get("timestamp") if state.get("digest") != sub.digest else None
+    timestamp = submission_time(sub, rec, previous, review, notes)
+    base_state = {
+        "digest": sub.digest,
+        "fingerprint": fingerprint,
+        "archive": str(sub.path),
+        "notes": notes,
+        "review": review,
+        "timestamp": timestamp,
+        "manual_sources": manual_sources,
+        # the cells whose grades given by hand may no longer apply (see import_submission)
+        "changed": _changed_cells(state, manual_sources, releases) if resubmitted else [],
+    }
+    if not cleaned:
+        status = "corrupt" if any(r.startswith("corrupt") for r in review) else "missing"
+        import_submission(
+            gb, cfg, assignment, student, {"timestamp": timestamp, "notebooks": {}}, flag=True
+        )
+        write_json(state_path, {**base_state, "status": status, "graded_at": _now()})
+        outcomes[student] = Outcome(
+            student, status, 0.0, submission_scores(gb, assignment, student), review, notes
+        )
+        return None
+    job = {
+        "template": str(template),
+        "scratch": str(work / "scratch" / student),
+        "assignment": assignment,
+        "student": student,
+        "notebooks": cleaned,
+        "timestamp": timestamp,
+        "sandbox": opts.sandbox,
+        "limits": limits.to_json(),
+        "exec_limits": exec_limits.__dict__,
+        "course_root": str(root),
+        "offline": True,
+        "runtime_base": str(work / "rt"),
+        "plain_limits": True,
+        # nbgrader's own bookkeeping (release_feedback needs the secret in feedback/)
+        "nbgrader_files": {f: str(sub.path / f) for f in sub.files if f in NBGRADER_FILES},
+    }
+    return (student, job, base_state)
+
+
 def _timestamp(path: Path, review: list[str]) -> str | None:
     from nbgrader.utils import parse_utc
 
     try:
         text = path.read_text(errors="replace").strip()[:100]
-        parse_utc(text)
+        if parse_utc(text) is None:
+            raise ValueError
         return text
     except Exception:  # noqa: BLE001
-        review.append("bad-timestamp: timestamp.txt is not a date: ignored")
+        review.append("bad-timestamp: timestamp.txt is not a date: the time it was collected is used")
         return None
+
+
+TIMESTAMP_SLACK_S = 120  # clock differences the timestamp rule tolerates
+
+
+def _utc_text(t: float) -> str:
+    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+
+
+def _first_intake(base: Path, sub, write_json) -> dict:
+    """What the grader saw the first time it took in this very content (recorded once, kept):
+    when, and each file's mtime and ctime in submitted/ then. ``archive/<s>/<a>/seen.json``."""
+    path = base / "seen.json"
+    try:
+        seen = json.loads(path.read_text())
+        if not isinstance(seen, dict):
+            seen = {}
+    except (OSError, ValueError):
+        seen = {}
+    rec = seen.get(sub.digest)
+    if not isinstance(rec, dict) or "first_seen" not in rec:
+        rec = {
+            "first_seen": time.time(),
+            "stats": {f: [float(m), float(c)] for f, (m, c) in sub.stats.items()},
+        }
+        seen[sub.digest] = rec
+        write_json(path, seen)
+    return rec
+
+
+def submission_time(sub, rec: dict, previous: str | None, review: list[str], notes: list[str]) -> str:
+    """The submission time to grade with (nbgrader's timestamp format); see docs/instructor.md.
+
+    ``timestamp.txt`` is written on the student's side, so it is believed only when nothing the
+    grader recorded contradicts it: it may not be earlier than the files' own modification times
+    (which nbgrader's submit and collect keep; ignored when the copy did not keep them) nor than the
+    time used for the version graded before. Otherwise, or when it is missing or not a date, the
+    time the grader knows the submission existed is used: the earliest of its first intake and of
+    the files' ctimes in submitted/ (set when ``nbgrader collect`` copied them, not settable by a
+    student). A back-dated timestamp is flagged."""
+    from nbgrader.utils import parse_utc
+
+    stats = rec.get("stats") or {}
+    known = min([float(rec["first_seen"])] + [float(c) for _, c in stats.values()])
+    claimed = _timestamp(sub.path / "timestamp.txt", review) if "timestamp.txt" in sub.files else None
+    if claimed is None:
+        if "timestamp.txt" not in sub.files:
+            notes.append(f"timestamp: no timestamp.txt: graded as submitted at {_utc_text(known)} (collected)")
+        return _utc_text(known)
+    at = parse_utc(claimed).replace(tzinfo=timezone.utc).timestamp()
+    reasons = []
+    kept = [(f, m, c) for f, (m, c) in stats.items() if f == "timestamp.txt" or f.endswith(".ipynb")]
+    if any(abs(m - c) > 2 for _, m, c in kept):  # the copies kept the student's modification times
+        f, m, _ = max(kept, key=lambda x: x[1])
+        if at < m - TIMESTAMP_SLACK_S:
+            reasons.append(f"{f} was last modified at {_utc_text(m)}")
+    if previous:
+        try:
+            prev = parse_utc(previous).replace(tzinfo=timezone.utc).timestamp()
+            if at < prev - TIMESTAMP_SLACK_S:
+                reasons.append(f"the version graded before was submitted at {previous}")
+        except Exception:  # noqa: BLE001
+            pass
+    if reasons:
+        review.append(
+            f"timestamp: timestamp.txt says {claimed}, but {' and '.join(reasons)}: back-dated? "
+            f"graded as submitted at {_utc_text(known)}, when it was collected"
+        )
+        return _utc_text(known)
+    return claimed
+
+
+_BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C}
+
+
+def safe(text) -> str:
+    """``text`` fit for a terminal: control characters (ANSI escapes, carriage returns, bells), C1
+    controls and bidirectional overrides from a submission are shown as escapes, never sent raw."""
+    text = str(text)
+    if text.isprintable() and not any(ord(ch) in _BIDI for ch in text):
+        return text
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if ch.isprintable() and o not in _BIDI or ch == " ":
+            out.append(ch)
+        elif o < 0x100:
+            out.append(f"\\x{o:02x}")
+        else:
+            out.append(f"\\u{o:04x}")
+    return "".join(out)
 
 
 def _run_jobs(jobs, opts: GradeOptions, exec_limits, work: Path):
@@ -650,7 +782,7 @@ def _table(outcomes: list[Outcome]) -> str:
             manual = "-"
         t = f"{o.seconds:.1f}s" if o.status == "graded" else "-"
         note = o.error or ("; ".join(o.notes[:2]) if o.notes else "")
-        rows.append((o.student, o.status, auto, manual, t, note[:70]))
+        rows.append((safe(o.student), o.status, auto, manual, t, safe(note)[:70]))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = []
     for r in rows:
@@ -685,7 +817,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--force", action="store_true", help="grade again even submissions that did not change")
     ap.add_argument("--timeout", type=float, help="seconds per cell (default: c.Execute.timeout)")
     ap.add_argument("--notebook-timeout", type=float, default=600, help="seconds per notebook (default 600)")
-    ap.add_argument("--memory", type=int, default=4096, help="MiB of address space per kernel (default 4096)")
+    ap.add_argument("--memory", type=int, default=4096, help="MiB per kernel: the address space of each of its processes and the memory of all of them together (default 4096)")
     args = ap.parse_args(argv)
     if args.jobs < 1:
         ap.error("--jobs must be at least 1")
@@ -728,6 +860,10 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
+        from .sandbox import degraded_features
+
+        for line in degraded_features():
+            print(f"grade: {line}", file=sys.stderr)
     else:
         print(
             "WARNING: --no-sandbox: student code runs as your user, with only timeouts and resource limits.",
@@ -748,7 +884,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         outcomes, notes = grade_assignment(root, args.assignment, opts)
     except (RuntimeError, ValueError, ConfigError) as exc:
-        print(f"grade: {exc}", file=sys.stderr)
+        print(f"grade: {safe(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(
@@ -759,18 +895,18 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(_table(outcomes) if outcomes else "(no submissions)")
     for n in notes:
-        print(f"note: {n}")
+        print(f"note: {safe(n)}")
     flagged = [o for o in outcomes if o.review]
     print()
     if flagged:
         print(f"Flagged for review ({len(flagged)}):")
         for o in flagged:
-            print(f"  {o.student}:")
+            print(f"  {safe(o.student)}:")
             for r in o.review[:8]:
-                print(f"    - {r[:200]}")
+                print(f"    - {safe(r[:200])}")
             if len(o.review) > 8:
                 print(
-                    f"    - … {len(o.review) - 8} more in archive/{o.student}/{args.assignment}/graded.json"
+                    f"    - … {len(o.review) - 8} more in archive/{safe(o.student)}/{args.assignment}/graded.json"
                 )
     else:
         print("Flagged for review: none")

@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +74,9 @@ class Submission:
     path: Path  # the read-only archive folder
     files: list[str] = field(default_factory=list)  # relative paths of the regular files kept
     flags: list[Flag] = field(default_factory=list)
+    # (mtime, ctime) of each file kept, as found in submitted/ at this intake: the mtime is what the
+    # student's side recorded (nbgrader's copies keep it), the ctime when it was copied there
+    stats: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def _sha256_fd(fd: int, out, limit: int) -> tuple[str, int]:
@@ -154,6 +156,7 @@ def archive_submission(
     base.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile_dir(base))
     entries: dict[str, str] = {}
+    stats: dict[str, tuple[float, float]] = {}
     total = 0
     try:
         if submitted.is_symlink() or not submitted.is_dir():
@@ -176,7 +179,8 @@ def archive_submission(
                 flags.append(Flag("unreadable", f"{rel}: {exc.strerror}"))
                 continue
             try:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
                     flags.append(Flag("special-file", f"{rel} changed into a non-regular file: skipped"))
                     continue
                 dest = partial / rel
@@ -191,16 +195,17 @@ def archive_submission(
                     continue
                 total += n
                 entries[rel] = digest
+                stats[rel] = (st.st_mtime, st.st_ctime)
             finally:
                 os.close(fd)
         digest = tree_digest(entries)
         final = base / digest
         if final.exists():
-            shutil.rmtree(partial, ignore_errors=True)
+            force_rmtree(partial)
         else:
             _make_readonly(partial)
             partial.rename(final)
-        return Submission(student, assignment, digest, final, sorted(entries), flags)
+        return Submission(student, assignment, digest, final, sorted(entries), flags, stats)
     except BaseException:
         force_rmtree(partial)
         raise

@@ -551,8 +551,43 @@ def _strip_magics(code: str, add_line) -> str:
     return "\n".join(out)
 
 
+MAX_SCAN_CHARS = 100_000  # a longer cell is scanned by words only (parsing is slow on huge cells)
+SCAN_BUDGET_S = 1.5  # a notebook's full scan time; the cells after it are scanned by words only
+_WORDS = (
+    "get_ipython",
+    "transformer",
+    "testing",
+    "checks.",
+    "subprocess",
+    "os.system",
+    "signal",
+    "exec(",
+    "eval(",
+    "__import__",
+    "sys.modules",
+    "builtins",
+    "ctypes",
+    "socket",
+)
+
+
+def _word_scan(code: str, cell: str, why: str) -> list[Finding]:
+    """A linear scan for the telltale words (first occurrence of each), for cells too large to parse."""
+    found = [Finding("large", cell, 1, f"{why}: scanned by words only, read it", "")]
+    for word in _WORDS:
+        at = code.find(word)
+        if at >= 0:
+            line = code.count("\n", 0, at) + 1
+            start = code.rfind("\n", 0, at) + 1
+            snippet = code[start : start + 80].split("\n", 1)[0].strip()
+            found.append(Finding("unparsed", cell, line, f"mentions {word.strip('(.')}", snippet))
+    return found
+
+
 def scan_code(code: str, cell: str) -> list[Finding]:
     """Findings for one cell of code."""
+    if len(code) > MAX_SCAN_CHARS:
+        return _word_scan(code, cell, f"{len(code)} characters long")
     found: list[Finding] = []
     lines = code.split("\n")
     seen = set()
@@ -605,7 +640,10 @@ def scan_notebook(nb, *, skip_locked: bool = True, release=None) -> list[Finding
     given = set()
     if release is not None:
         given = {c.get("source", "").strip() for c in release.cells if c.get("cell_type") == "code"}
+    import time
+
     out: list[Finding] = []
+    end = time.monotonic() + SCAN_BUDGET_S
     for n, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":
             continue
@@ -615,5 +653,8 @@ def scan_notebook(nb, *, skip_locked: bool = True, release=None) -> list[Finding
         if cell.get("source", "").strip() in given:
             continue
         label = meta.get("grade_id") or f"cell {n}"
-        out.extend(scan_code(cell.get("source", ""), label))
+        if time.monotonic() > end:
+            out.extend(_word_scan(cell.get("source", ""), label, "the scan ran out of time"))
+        else:
+            out.extend(scan_code(cell.get("source", ""), label))
     return out

@@ -88,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         from .sandbox import claim_uid
 
         uid, _lock = claim_uid()  # the lock fd stays open for the life of the process
+        try:
+            from .sandbox import sweep_stale_runtime
+
+            for problem in sweep_stale_runtime():  # left by a grader that was killed
+                print(f"worker: {problem}", file=sys.stderr)
+        except Exception:  # noqa: BLE001 - a cleanup never stops a worker
+            traceback.print_exc()
     # import the heavy parts once, before saying we are ready
     from . import autograde  # noqa: F401
 

@@ -1,0 +1,175 @@
+"""``course grade ASSIGNMENT --scheduler ADDRESS``: the same grading, on a Dask distributed cluster.
+
+A job travels as data: the generated assignment (the "template", sent once to every worker) and one
+submission's cleaned notebooks and nbgrader files go in; the graded notebook folder (as a tar archive)
+and the plain-data results come back. Nothing is shared through a file system, so the workers can be
+other machines (``dask scheduler`` / ``dask worker``, dask-jobqueue on Slurm or PBS, dask-kubernetes):
+they need the course's pinned environment and bubblewrap, and each job runs in the same sandbox as a
+local job (:func:`grade_remote` calls :func:`course.grading.worker.run_job`).
+
+Only this process writes the gradebook: results are yielded to the same recording code as local
+jobs, one at a time. Dask's retries re-run a job whose worker died (the scheduler notices a lost
+worker and gives its tasks to another); a result is recorded once, by student, whichever attempt
+delivered it; a job that keeps killing its workers, or a scheduler that goes away, ends as an
+``error`` outcome with the reason, and the next ``course grade`` grades what is left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+__all__ = ["grade_remote", "run_jobs", "pack_dir", "unpack_dir"]
+
+_TEMPLATES: dict[str, Path] = {}  # on a worker: template digest -> unpacked folder
+_UID: dict[str, object] = {}  # on a worker: the sandbox uid it holds (and the lock keeping it)
+
+
+def pack_dir(folder: Path) -> bytes:
+    """A folder's regular files as an uncompressed tar archive (no links, devices or absolute names)."""
+    buf = io.BytesIO()
+    folder = Path(folder)
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                tar.add(str(path), arcname=path.relative_to(folder).as_posix(), recursive=False)
+    return buf.getvalue()
+
+
+def unpack_dir(data: bytes, dest: Path) -> Path:
+    """Unpack :func:`pack_dir`'s archive into ``dest``, refusing anything but plain files inside it."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r") as tar:
+        members = [m for m in tar.getmembers() if m.isfile() or m.isdir()]
+        for m in members:
+            target = (dest / m.name).resolve()
+            if not target.is_relative_to(dest.resolve()):
+                raise ValueError(f"archive member {m.name!r} points outside its folder")
+        tar.extractall(dest, members=members, filter="data")
+    return dest
+
+
+def _worker_uid(sandbox: bool):
+    if not sandbox:
+        return None
+    if "uid" not in _UID:
+        from .sandbox import claim_uid
+
+        _UID["uid"], _UID["lock"] = claim_uid()
+    return _UID["uid"]
+
+
+def _template(template_tar: bytes) -> Path:
+    digest = hashlib.sha256(template_tar).hexdigest()[:20]
+    folder = _TEMPLATES.get(digest)
+    if folder is None or not folder.is_dir():
+        folder = Path(tempfile.mkdtemp(prefix=f"mlsd-dask-tpl-{digest[:8]}-"))
+        os.chmod(folder, 0o700)  # it holds the hidden tests
+        unpack_dir(template_tar, folder)
+        _TEMPLATES[digest] = folder
+    return folder
+
+
+def grade_remote(template_tar: bytes, job: dict, notebooks: dict[str, bytes], files: dict[str, bytes]) -> dict:
+    """Run on a Dask worker: grade one submission sent as data; return the results as data."""
+    from .files import force_rmtree
+    from .worker import run_job
+
+    template = _template(template_tar)
+    base = Path(tempfile.mkdtemp(prefix="mlsd-dask-job-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    os.chmod(base, 0o711)
+    try:
+        (base / "in").mkdir()
+        paths = {}
+        for name, raw in notebooks.items():
+            p = base / "in" / f"{Path(name).name}.ipynb"
+            p.write_bytes(raw)
+            paths[Path(name).name] = str(p)
+        extra = {}
+        for name, raw in files.items():
+            p = base / "in" / f"file-{Path(name).name}"
+            p.write_bytes(raw)
+            extra[Path(name).name] = str(p)
+        local = dict(job, template=str(template), scratch=str(base / "scratch"), notebooks=paths,
+                     nbgrader_files=extra, runtime_base=str(base / "rt"), course_root=None)
+        result = run_job(local, _worker_uid(bool(job.get("sandbox"))))
+        graded = base / "scratch" / "autograded" / job["student"] / job["assignment"]
+        result["autograded_tar"] = pack_dir(graded) if result.get("ok") and graded.is_dir() else None
+        result["worker"] = f"{os.uname().nodename}:{os.getpid()}"
+        return result
+    finally:
+        force_rmtree(base)
+
+
+def _connect(address: str):
+    from distributed import Client
+
+    try:
+        return Client(address, timeout="20s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise RuntimeError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+
+def run_jobs(jobs: list, template: Path, address: str, *, log: Callable[[str], None] = print,
+             retries: int = 2, progress_every: float = 10.0) -> Iterator[tuple]:
+    """Grade ``jobs`` ((student, job, state) as built by ``grade``) on the cluster at ``address``;
+    yield (student, job, state, result) as they finish, the graded folder unpacked into the job's
+    scratch folder, exactly as a local worker leaves it."""
+    if not jobs:
+        return
+    from distributed import as_completed
+
+    client = _connect(address)
+    try:
+        template_tar = pack_dir(template)
+        tfuture = client.scatter(template_tar, broadcast=True, hash=True)
+        futures = {}
+        for student, job, state in jobs:
+            notebooks = {name: Path(path).read_bytes() for name, path in job["notebooks"].items()}
+            files = {name: Path(path).read_bytes() for name, path in (job.get("nbgrader_files") or {}).items()}
+            meta = {k: v for k, v in job.items() if k not in ("notebooks", "nbgrader_files", "template", "scratch")}
+            key = f"mlsd-grade-{job['assignment']}-{student}-{hashlib.sha256(repr(sorted(notebooks.items())).encode()).hexdigest()[:12]}"
+            fut = client.submit(grade_remote, tfuture, meta, notebooks, files, key=key, retries=retries, pure=False)
+            futures[fut] = (student, job, state)
+        total, graded, failed = len(futures), 0, 0
+        log(f"  sent {total} submission(s) to {address} ({len(client.scheduler_info().get('workers', {}))} worker(s))")
+        seen: set[str] = set()
+        pending = as_completed(list(futures), with_results=False)
+        last = time.monotonic()
+        for fut in pending:
+            student, job, state = futures[fut]
+            if student in seen:  # never record a submission twice
+                continue
+            seen.add(student)
+            try:
+                result = fut.result()
+            except Exception as exc:  # noqa: BLE001 - KilledWorker, a lost scheduler, a task error
+                result = {"ok": False, "error": f"on the cluster: {type(exc).__name__}: {exc}", "events": {},
+                          "results": None, "log": ""}
+            if result.get("ok"):
+                data = result.pop("autograded_tar", None)
+                dest = Path(job["scratch"]) / "autograded" / student / job["assignment"]
+                if data:
+                    unpack_dir(data, dest)
+                else:
+                    result = {**result, "ok": False, "error": "the worker sent no graded notebook"}
+            graded += bool(result.get("ok"))
+            failed += not result.get("ok")
+            now = time.monotonic()
+            if now - last >= progress_every or graded + failed == total:
+                last = now
+                running = total - graded - failed
+                log(f"  cluster: {graded} graded, {running} to go, {failed} failed")
+            yield student, job, state, result
+    finally:
+        try:
+            client.close(timeout=5)
+        except Exception:  # noqa: BLE001 - the scheduler may be gone already
+            pass
