@@ -44,7 +44,8 @@ def test_source_runs_offline_and_every_mutant_loses_points(chapter):
     for ex in exercises(nb):
         if ex.kind == "autograded":
             kinds = {m["kind"] for m in mutants if m["answer"] == ex.answer_id}
-            assert kinds == {"plausible", "hardcoded"}, f"{ex.answer_id} needs a plausible and a hardcoded mutant"
+            assert kinds == {"plausible", "hardcoded", "correct"}, (
+                f"{ex.answer_id} needs a plausible and a hardcoded mutant and a correct alternative")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

@@ -112,7 +112,7 @@ def _connect(address: str):
     from distributed import Client
 
     try:
-        return Client(address, timeout="20s", set_as_default=False)
+        return Client(address, timeout="20s")
     except (OSError, TimeoutError) as exc:
         raise RuntimeError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
 

@@ -63,6 +63,7 @@ class GradeOptions:
     memory_mb: int = 4096
     disk_mb: int = 256
     max_restarts: int = 3
+    scheduler: str | None = None  # a Dask scheduler's address: grade on that cluster
     log: object = print
 
 
@@ -357,12 +358,20 @@ def grade_assignment(root: Path, assignment: str, opts: GradeOptions) -> tuple[l
                     jobs.append(job)
 
             if jobs:
+                where = (f"on the Dask cluster at {opts.scheduler}" if opts.scheduler
+                         else f"with {min(opts.jobs, len(jobs))} worker(s)")
                 log(
-                    f"Grading {len(jobs)} submission(s) with {min(opts.jobs, len(jobs))} worker(s)"
+                    f"Grading {len(jobs)} submission(s) {where}"
                     f"{'' if opts.sandbox else ' WITHOUT the sandbox'} ..."
                 )
             done = 0
-            for student, job, state, result in _run_jobs(jobs, opts, exec_limits, work):
+            if opts.scheduler and jobs:
+                from .cluster import run_jobs as cluster_jobs
+
+                finished = cluster_jobs(jobs, template, opts.scheduler, log=log)
+            else:
+                finished = _run_jobs(jobs, opts, exec_limits, work)
+            for student, job, state, result in finished:
                 done += 1
                 try:
                     outcome = _record(
@@ -804,6 +813,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", type=Path, help="course root (default: found from the current folder)")
     ap.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
     ap.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786) "
+        "instead of local workers; each worker needs this course's environment and bubblewrap",
+    )
+    ap.add_argument(
         "--student",
         action="append",
         metavar="ID",
@@ -846,7 +861,16 @@ def main(argv: list[str] | None = None) -> int:
     students = None
     if args.student:
         students = [s.strip() for item in args.student for s in item.split(",") if s.strip()]
-    if not args.no_sandbox:
+    if args.scheduler:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("grade: --scheduler needs the 'distributed' package (pip install -r requirements.txt)",
+                  file=sys.stderr)
+            return 2
+        if not args.no_sandbox:
+            print(f"grade: sandboxing happens on the workers of {args.scheduler}", file=sys.stderr)
+    if not args.no_sandbox and not args.scheduler:
         from .sandbox import sandbox_problems
 
         problems = sandbox_problems(root)
@@ -864,7 +888,7 @@ def main(argv: list[str] | None = None) -> int:
 
         for line in degraded_features():
             print(f"grade: {line}", file=sys.stderr)
-    else:
+    elif args.no_sandbox:
         print(
             "WARNING: --no-sandbox: student code runs as your user, with only timeouts and resource limits.",
             file=sys.stderr,
@@ -878,6 +902,7 @@ def main(argv: list[str] | None = None) -> int:
         cell_timeout=args.timeout,
         notebook_timeout=args.notebook_timeout,
         memory_mb=args.memory,
+        scheduler=args.scheduler,
         log=lambda m: print(m, flush=True),
     )
     start = time.monotonic()
