@@ -8,7 +8,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -41,54 +40,12 @@ def _env(**extra):
                 **extra)
 
 
-class Cluster:
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.procs: dict[str, subprocess.Popen] = {}
-        sched_file = folder / "scheduler.json"
-        self.procs["scheduler"] = subprocess.Popen(
-            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-             "--scheduler-file", str(sched_file)],
-            stdout=open(folder / "scheduler.log", "w"), stderr=subprocess.STDOUT, start_new_session=True,
-            env=_env(), cwd=folder)
-        deadline = time.monotonic() + 60
-        while not sched_file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        self.address = json.loads(sched_file.read_text())["address"]
-        for n in (1, 2):
-            self.start_worker(f"w{n}")
-
-    def start_worker(self, name: str) -> None:
-        self.procs[name] = subprocess.Popen(
-            [str(BIN / "dask"), "worker", self.address, "--name", name, "--nworkers", "1", "--nthreads", "1",
-             "--memory-limit", "0", "--no-dashboard", "--local-directory", str(self.folder / name)],
-            stdout=open(self.folder / f"{name}.log", "w"), stderr=subprocess.STDOUT, start_new_session=True,
-            env=_env(), cwd=self.folder)
-        from distributed import Client
-
-        with Client(self.address, timeout="30s") as client:
-            client.wait_for_workers(len([k for k in self.procs if k.startswith("w")]), timeout=60)
-
-    def kill(self, name: str) -> None:
-        os.killpg(self.procs[name].pid, signal.SIGKILL)
-        self.procs[name].wait(timeout=30)
-
-    def stop(self) -> None:
-        for proc in self.procs.values():
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait(timeout=30)
-
-
 @pytest.fixture
 def cluster(tmp_path):
-    c = Cluster(tmp_path)
-    try:
+    from course.grading.cluster import LocalCluster
+
+    with LocalCluster(tmp_path / "cluster", workers=2, env=_env()) as c:
         yield c
-    finally:
-        c.stop()
 
 
 def _grade(root: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:

@@ -8,7 +8,10 @@ Prints, for one chapter:
   speed-up; the two are run alternately ``--repeat`` times and the fastest of each is compared, so a
   burst of load from another program spoils one sample rather than the figure;
 - sandbox overhead per submission (``--jobs 1`` sandboxed vs ``--no-sandbox`` on a few submissions);
-- regrade time with nothing changed, and with one submission changed.
+- regrade time with nothing changed, and with one submission changed;
+- stock ``nbgrader autograde`` of the same submissions, against ``grade --jobs 2``;
+- ``grade --scheduler`` on a local Dask cluster of 1 and of 2 one-thread workers (``--cluster-submissions``,
+  default 40), against local ``--jobs 1``: the speed-up and the overhead per submission.
 
 Everything happens in scratch course folders; the course itself is only read. It is a benchmark,
 not a test: figures depend on the machine and on what else runs on it.
@@ -110,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--repeat", type=int, default=2, help="alternating runs of each configuration (best kept)"
     )
-    ap.add_argument("--skip", nargs="*", default=[], choices=["check", "jobs", "overhead", "regrade", "stock"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["check", "jobs", "overhead", "regrade", "stock", "cluster"])
+    ap.add_argument("--cluster-submissions", type=int, default=40)
     args = ap.parse_args(argv)
     import nbformat
 
@@ -181,6 +185,22 @@ def main(argv: list[str] | None = None) -> int:
             out[f"grade_sandbox_{k}_s"] = [round(x, 1) for x in with_sb]
             out[f"grade_nosandbox_{k}_s"] = [round(x, 1) for x in without]
             out["sandbox_overhead_per_submission_s"] = round((min(with_sb) - min(without)) / k, 2)
+        if "cluster" not in args.skip:
+            from .cluster import LocalCluster
+
+            m = args.cluster_submissions
+            course = _course(root, chapter, work / "cluster", m, nb)
+            env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+            local1 = timed_grade(course, "--jobs", "1")
+            on = {}
+            for k in (1, 2):
+                with LocalCluster(work / f"dask-{k}", workers=k, env=env) as cluster:
+                    on[k] = timed_grade(course, "--scheduler", cluster.address)
+            out[f"local_jobs1_{m}_s"] = round(local1, 1)
+            out[f"dask_1_worker_{m}_s"] = round(on[1], 1)
+            out[f"dask_2_workers_{m}_s"] = round(on[2], 1)
+            out["dask_speedup_1_to_2"] = round(on[1] / on[2], 2)
+            out["dask_overhead_per_submission_s"] = round((on[1] - local1) / m, 2)
         out["load_average_before_each_run"] = loads
     finally:
         force_rmtree(work)

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
-__all__ = ["grade_remote", "run_jobs", "pack_dir", "unpack_dir"]
+__all__ = ["LocalCluster", "grade_remote", "run_jobs", "pack_dir", "unpack_dir"]
 
 _TEMPLATES: dict[str, Path] = {}  # on a worker: template digest -> unpacked folder
 _UID: dict[str, object] = {}  # on a worker: the sandbox uid it holds (and the lock keeping it)
@@ -173,3 +173,68 @@ def run_jobs(jobs: list, template: Path, address: str, *, log: Callable[[str], N
             client.close(timeout=5)
         except Exception:  # noqa: BLE001 - the scheduler may be gone already
             pass
+
+
+class LocalCluster:
+    """A real ``dask scheduler`` and ``dask worker`` processes on 127.0.0.1 (for tests and benchmarks):
+    one thread per worker, as in production; ``kill(name)`` ends a worker with everything it started."""
+
+    def __init__(self, folder: Path, workers: int = 2, env: dict | None = None):
+        import json
+        import subprocess
+        import sys
+
+        self.folder, self.env = Path(folder), env
+        self.bin = Path(sys.executable).parent
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        sched_file = self.folder / "scheduler.json"
+        self._spawn("scheduler", [str(self.bin / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                  "--no-dashboard", "--scheduler-file", str(sched_file)])
+        deadline = time.monotonic() + 60
+        while not sched_file.is_file():
+            if time.monotonic() > deadline or self.procs["scheduler"].poll() is not None:
+                self.stop()
+                raise RuntimeError(f"the Dask scheduler did not start (see {self.folder / 'scheduler.log'})")
+            time.sleep(0.2)
+        self.address = json.loads(sched_file.read_text())["address"]
+        for n in range(1, workers + 1):
+            self.start_worker(f"w{n}")
+
+    def _spawn(self, name: str, argv: list[str]) -> None:
+        import subprocess
+
+        with open(self.folder / f"{name}.log", "w") as out:
+            self.procs[name] = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                                env=self.env, cwd=self.folder)
+
+    def start_worker(self, name: str) -> None:
+        self._spawn(name, [str(self.bin / "dask"), "worker", self.address, "--name", name, "--nworkers", "1",
+                           "--nthreads", "1", "--memory-limit", "0", "--no-dashboard",
+                           "--local-directory", str(self.folder / name)])
+        from distributed import Client
+
+        with Client(self.address, timeout="30s") as client:
+            client.wait_for_workers(sum(k.startswith("w") for k in self.procs), timeout=90)
+
+    def kill(self, name: str) -> None:
+        import signal
+
+        os.killpg(self.procs[name].pid, signal.SIGKILL)
+        self.procs[name].wait(timeout=30)
+
+    def stop(self) -> None:
+        import signal
+
+        for proc in self.procs.values():
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=30)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
