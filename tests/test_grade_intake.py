@@ -318,10 +318,10 @@ def test_huge_cells_cost_the_intake_at_most_a_second_or_two():
     for k in range(8):
         nb.cells.append(nbformat.v4.new_code_cell(("import subprocess\n" + "x = 1\n" * 349_000)[: 2 * 1024 * 1024]))
     raw = nbformat.writes(nb).encode()
-    start = time.monotonic()
+    start = time.process_time()  # CPU time: other programs on the machine do not count
     cleaned, _ = clean_notebook(raw, release)
     findings = scan_notebook(cleaned, release=release)
-    assert time.monotonic() - start < 3
+    assert time.process_time() - start < 3
     assert sum(f.rule == "large" for f in findings) == 8
     assert any(f.rule == "unparsed" and "subprocess" in f.message for f in findings), "still scanned by words"
 

@@ -486,3 +486,24 @@ def test_without_its_own_tmpfs_or_cgroup_a_kernel_still_runs_and_says_what_is_de
     line = sandbox.cgroup_problem()
     assert "\n" not in line and "no cgroup file system is mounted" in line and "--memory" in line
     assert any("tmpfs" in d for d in sandbox.degraded_features())
+
+
+def test_probe_failures_name_their_real_cause():
+    """A failed test sandbox is explained by what it printed, not blamed on bubblewrap by default."""
+    from course.grading.sandbox import _probe_failure
+
+    missing = _probe_failure("Traceback (most recent call last):\nModuleNotFoundError: No module named 'course'")
+    assert "could not import" in missing and "--privileged" not in missing
+    assert "--privileged" in _probe_failure("bwrap: Creating new namespace failed: Operation not permitted")
+    assert "uid or limits" in _probe_failure("setpriv: setresuid failed: Operation not permitted")
+
+
+def test_the_kernel_imports_the_course_package_the_grader_runs():
+    """Whatever the virtualenv's editable install points at, the kernel gets this grader's `course`."""
+    import course
+    from course.grading.sandbox import Limits, kernel_env, readonly_paths
+
+    here = Path(course.__file__).resolve().parent
+    env = kernel_env(Limits(), "/tmp")
+    assert env["PYTHONPATH"] == str(here.parent)
+    assert here in readonly_paths() or any(here.is_relative_to(p) for p in readonly_paths())

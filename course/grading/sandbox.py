@@ -124,6 +124,9 @@ def kernel_env(limits: Limits, home: str, extra: dict | None = None) -> dict[str
         "MPLCONFIGDIR": "/tmp/matplotlib",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONSAFEPATH": "1",
+        # the kernel imports the very `course` the grader runs (and the sandbox binds), not whichever
+        # checkout the virtualenv's editable install happens to point at
+        "PYTHONPATH": str(_course_package_dir().parent),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "OMP_NUM_THREADS": threads,
         "OPENBLAS_NUM_THREADS": threads,
@@ -903,12 +906,7 @@ def _probe(course_root: str | None) -> Probe:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
         out = proc.stdout.strip()
         if proc.returncode != 0 or out not in ("OK", "NET"):
-            detail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            problems.append(
-                "bubblewrap is installed but a test sandbox failed (" + " | ".join(detail) + "). "
-                "In a container, run it with --privileged (bwrap needs to mount); with AppArmor "
-                "or SELinux, allow bwrap to create namespaces"
-            )
+            problems.append(_probe_failure((proc.stderr or proc.stdout).strip()))
         elif out == "NET":
             problems.append("a test sandbox could still reach the network; the grader refuses to run")
     except SandboxUnavailable as exc:
@@ -925,6 +923,26 @@ def _probe(course_root: str | None) -> Probe:
             os.close(fd)
         remove_tree(tmp)
     return Probe(not problems, problems)
+
+
+def _probe_failure(text: str) -> str:
+    """What a failed test sandbox means, from what it printed: its real cause, not a guess."""
+    detail = " | ".join(text.splitlines()[-3:]) or "no output"
+    if "No module named" in text or "ImportError" in text:
+        return (
+            f"inside the sandbox the kernel's Python could not import what it needs ({detail}); the grader "
+            f"gives it the course package at {_course_package_dir()} and the virtualenv at {sys.prefix}: "
+            "check that this virtualenv has the course's requirements installed (make test, or "
+            "pip install -r requirements.txt)"
+        )
+    if "bwrap:" in text:
+        return (
+            f"bubblewrap could not build the sandbox ({detail}). In a container, run it with --privileged "
+            "(bwrap needs to mount); with AppArmor or SELinux, allow bwrap to create namespaces"
+        )
+    if "setpriv" in text or "prlimit" in text:
+        return f"switching the test sandbox to its uid or limits failed ({detail})"
+    return f"a test sandbox failed ({detail})"
 
 
 def sandbox_problems(course_root: Path | None = None) -> list[str]:
