@@ -58,7 +58,8 @@ c.LabApp.extension_manager = "readonly"
 """
 _USER_SETTINGS = {
     # every cell in the DOM, so outputs of cells far below the fold render and can be counted
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
+                                                                  "scrollPastEnd": False},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
                                                                          "checkForUpdates": False},
 }
@@ -280,16 +281,31 @@ def _problems(state: dict) -> list[str]:
     return problems
 
 
+_MAX_SHOT = 30_000  # px: one tall screenshot is fine in Chromium; longer notebooks go into several
+
+
 def _screenshot(page, path: Path):
-    """The whole notebook: the page is as tall as the notebook's content (capped), then back."""
-    hidden = page.evaluate("""() => { const w = window.jupyterapp.shell.currentWidget;
-        const n = w && w.content && (w.content.node.querySelector('.jp-WindowedPanel-outer') || w.content.node);
-        return n ? n.scrollHeight - n.clientHeight : 0; }""")
-    page.set_viewport_size({"width": 1280, "height": max(900, min(900 + hidden + 50, 32_000))})
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(path), full_page=True)
+    """The whole notebook: the page is made as tall as the notebook (in tiles of _MAX_SHOT px for a long
+    one: NAME.png, NAME-2.png, ...), scrolled to the top, then back to a normal window."""
+    outer = """window.jupyterapp.shell.currentWidget.content.node.querySelector('.jp-WindowedPanel-outer')
+               || window.jupyterapp.shell.currentWidget.content.node"""
+    hidden = page.evaluate(f"() => {{ const n = {outer}; return n.scrollHeight - n.clientHeight; }}")
+    height = min(900 + hidden, _MAX_SHOT)
+    page.set_viewport_size({"width": 1280, "height": height})
+    total, shown = page.evaluate(f"() => {{ const n = {outer}; n.scrollTop = 0; "
+                                 "return [n.scrollHeight, n.clientHeight]; }")
+    paths, top = [], 0
+    while True:
+        page.wait_for_timeout(400)
+        shot = path if not paths else path.with_name(f"{path.stem}-{len(paths) + 1}{path.suffix}")
+        page.screenshot(path=str(shot), full_page=True)
+        paths.append(shot)
+        top += shown
+        if top >= total or len(paths) >= 10:
+            break
+        page.evaluate(f"(top) => {{ ({outer}).scrollTop = top; }}", top)
     page.set_viewport_size({"width": 1280, "height": 900})
-    print(f"screenshot: {path}")
+    print("screenshot: " + ", ".join(map(str, paths)))
 
 
 def _run_notebook(page, lab: Lab, rel: str, shots: Path) -> tuple[dict, list[str]]:
