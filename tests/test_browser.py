@@ -356,3 +356,79 @@ def test_harness_notices_a_notebook_that_stops_early(page, release_lab, shots):
 def test_run_all_reaches_the_last_cell(page, release_lab, shots, rel):
     state, problems = _run_notebook(page, release_lab, rel, shots)
     _assert_clean(rel, state, problems)
+
+
+# --- formgrader and the assignment list, in a scratch copy of the whole course ---------------------
+
+CHAPTERS = sorted(p.name for p in ROOT.glob("source/*") if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+@pytest.fixture(scope="module")
+def course_lab(tmp_path_factory):
+    """The course (nbgrader_config.py, source/, release/) in a scratch dir, with a private exchange
+    into which 01_framework is released with stock `nbgrader release_assignment`."""
+    _need_browser()
+    tmp = tmp_path_factory.mktemp("browser-course")
+    course = tmp / "course"
+    course.mkdir()
+    shutil.copy2(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    for folder in ("source", "release"):
+        shutil.copytree(ROOT / folder, course / folder, ignore=shutil.ignore_patterns(".*"))
+    exchange = tmp / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    env = {**os.environ, "MLSD_EXCHANGE": str(exchange)}
+    env.pop("MLSD_DB_URL", None)
+    subprocess.run([sys.executable, "-m", "nbgrader", "release_assignment", "01_framework"], cwd=course,
+                   env=env, check=True, capture_output=True, text=True)
+    lab = Lab(course, tmp / "state", extra_env={"MLSD_EXCHANGE": str(exchange)})
+    lab.exchange = exchange
+    yield lab
+    lab.stop()
+
+
+def _open_lab_home(page, lab: Lab):
+    page.goto(lab.url("lab?reset"))
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget", timeout=90_000)
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Nbgrader$")).wait_for()
+
+
+def _nbgrader_menu(page, label: str):
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Nbgrader$")).click()
+    page.locator(".lm-Menu-item .lm-Menu-itemLabel", has_text=re.compile(rf"^{label}$")).click()
+
+
+def test_formgrader_lists_the_course_assignments(page, course_lab, shots):
+    _open_lab_home(page, course_lab)
+    _nbgrader_menu(page, "Formgrader")
+    frame = page.frame_locator("iframe[src*='formgrader']")
+    table = frame.locator("#main-table")  # formgrader's manage-assignments table body
+    rows = table.locator("tr", has_text="01_framework")
+    rows.first.wait_for(timeout=60_000)
+    names = [t.strip() for t in table.locator("tr td.name").all_inner_texts()]
+    page.screenshot(path=str(shots / "formgrader.png"))
+    print(f"screenshot: {shots / 'formgrader.png'}")
+    assert set(CHAPTERS) <= set(names), f"formgrader lists {names}, the course has {CHAPTERS}"
+    assert frame.locator("#warning-exchange").count() == 0, "formgrader says the exchange is missing"
+    assert frame.locator("#warning-course-id").count() == 0, "formgrader sees no course id"
+    status = rows.first.locator("td.status").inner_text().strip()
+    assert status == "released", f"01_framework was released to the exchange, formgrader says {status!r}"
+
+
+def test_assignment_list_shows_and_fetches_a_released_assignment(page, course_lab, shots):
+    _open_lab_home(page, course_lab)
+    _nbgrader_menu(page, "Assignment List")
+    released = page.locator("#released_assignments_list")
+    released.wait_for()
+    item = released.locator(".list_item", has_text="01_framework")
+    item.wait_for(timeout=60_000)
+    assert page.locator("#released_assignments_list_error").is_hidden()
+    assert "mlsd" in item.inner_text()
+    page.screenshot(path=str(shots / "assignment_list.png"))
+    print(f"screenshot: {shots / 'assignment_list.png'}")
+    item.get_by_role("button", name="Fetch").click()
+    page.locator("#fetched_assignments_list .list_item", has_text="01_framework").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(shots / "assignment_list_fetched.png"))
+    print(f"screenshot: {shots / 'assignment_list_fetched.png'}")
+    fetched = course_lab.root_dir / "01_framework" / "01_framework.ipynb"
+    assert fetched.exists(), f"Fetch should put the student's copy at {fetched}"
