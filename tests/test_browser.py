@@ -289,9 +289,13 @@ def _screenshot(page, path: Path):
     one: NAME.png, NAME-2.png, ...), scrolled to the top, then back to a normal window."""
     outer = """window.jupyterapp.shell.currentWidget.content.node.querySelector('.jp-WindowedPanel-outer')
                || window.jupyterapp.shell.currentWidget.content.node"""
-    hidden = page.evaluate(f"() => {{ const n = {outer}; return n.scrollHeight - n.clientHeight; }}")
+    client, hidden = page.evaluate(f"() => {{ const n = {outer}; return [n.clientHeight, "
+                                   "n.scrollHeight - n.clientHeight]; }")
     height = min(900 + hidden, _MAX_SHOT)
     page.set_viewport_size({"width": 1280, "height": height})
+    if height > 900:  # Lumino lays the panels out again on the next frames: wait for the taller notebook
+        page.wait_for_function(f"(h) => ({outer}).clientHeight > h", arg=client, timeout=10_000)
+        page.wait_for_timeout(300)
     total, shown = page.evaluate(f"() => {{ const n = {outer}; n.scrollTop = 0; "
                                  "return [n.scrollHeight, n.clientHeight]; }")
     paths, top = [], 0
