@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 PYTEST_ARGS ?=
+# JupyterLab refuses to run as root (a container, CI) unless told so; a normal user never needs it.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test quick bench build freeze clean
 
@@ -19,10 +21,10 @@ $(STAMP): requirements.txt pyproject.toml
 lab: $(STAMP)
 	@echo "Starting JupyterLab on the course; open the URL printed below (Ctrl-C stops it)."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
-	    --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/release
+	    --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/release $(ALLOW_ROOT)
 
 test: $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 quick: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
