@@ -23,6 +23,8 @@ exchange or the course folder; only the root ``grade`` process reads ``submitted
 from __future__ import annotations
 
 import csv
+import fcntl
+import hashlib
 import json
 import os
 import re
@@ -30,7 +32,9 @@ import shlex
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -78,9 +82,9 @@ def student_config(exchange: Path, student: str) -> str:
 
 
 class Classroom:
-    def __init__(self, base: Path):
+    def __init__(self, base: Path, *, create: bool = True):
         self.base = base
-        self.course = toy.make_course(base / "course")
+        self.course = toy.make_course(base / "course") if create else base / "course"
         self.exchange = base / "srv" / "nbgrader" / "exchange"
         self.homes = {s: base / "home" / s for s in STUDENTS}
         self.ran: list[str] = []  # every command, as typed (with the toy's assignment name)
@@ -115,6 +119,20 @@ class Classroom:
         if check:
             assert proc.returncode == 0, f"{who}$ {command}\n{proc.stdout}\n{proc.stderr}"
         return proc
+
+    # --- one round trip for every test, also under pytest-xdist ------------------------------------
+    def save(self, path: Path) -> None:
+        outputs = {k: {"returncode": p.returncode, "stdout": p.stdout, "stderr": p.stderr}
+                   for k, p in self.outputs.items()}
+        path.write_text(json.dumps({"ran": self.ran, "outputs": outputs, "snap": self.snap, "times": self.times}))
+
+    @classmethod
+    def load(cls, base: Path, path: Path) -> "Classroom":
+        data = json.loads(path.read_text())
+        room = cls(base, create=False)
+        room.ran, room.snap, room.times = data["ran"], data["snap"], data["times"]
+        room.outputs = {k: SimpleNamespace(**v) for k, v in data["outputs"].items()}
+        return room
 
     # --- the gradebook, as formgrader sees it -----------------------------------------------------
     def gradebook(self):
@@ -177,7 +195,28 @@ def _solutions() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def term(tmp_path_factory) -> Classroom:
-    room = Classroom(tmp_path_factory.mktemp("classroom"))
+    """The round trip, run once: under pytest-xdist the first worker runs it, the others wait and read it."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the base folder all workers of this run share
+    base, record = shared / "classroom", shared / "classroom.json"
+    with open(shared / "classroom.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            try:
+                _round_trip(base).save(record)
+            except BaseException:
+                record.write_text(json.dumps({"error": traceback.format_exc()}))
+                raise
+    data = json.loads(record.read_text())
+    if "error" in data:
+        pytest.fail("the round trip failed (in this or another worker):\n" + data["error"], pytrace=False)
+    return Classroom.load(base, record)
+
+
+def _round_trip(base: Path) -> Classroom:
+    base.mkdir(parents=True)
+    room = Classroom(base)
     ex = shlex.quote(str(room.exchange))
     started = time.monotonic()
 
@@ -194,7 +233,8 @@ def term(tmp_path_factory) -> Classroom:
     room.sh("instructor", f"nbgrader generate_assignment {A} --force")
     released = (room.course / "release" / A / f"{A}.ipynb").read_bytes()
     room.sh("instructor", f"python -m course build {A}")
-    room.snap["release"] = {"stock": released, "build": (room.course / "release" / A / f"{A}.ipynb").read_bytes()}
+    built = (room.course / "release" / A / f"{A}.ipynb").read_bytes()
+    room.snap["release"] = {"stock": hashlib.sha256(released).hexdigest(), "build": hashlib.sha256(built).hexdigest()}
     room.sh("instructor", f"nbgrader release_assignment {A}")
 
     # 4. students: their own config, list, fetch, answer, submit
@@ -202,7 +242,7 @@ def term(tmp_path_factory) -> Classroom:
         cfg = room.homes[s] / ".jupyter" / "nbgrader_config.py"
         cfg.parent.mkdir(parents=True)
         cfg.write_text(student_config(room.exchange, s))
-        room.outputs[f"{s}: list"] = room.sh(s, "nbgrader list")
+        room.sh(s, "nbgrader list", key=f"{s}: list")
         room.sh(s, f"nbgrader fetch_assignment {A}")
     sol = _solutions()
     room.answer("alice", {**sol, DESIGN: "So that cosine similarity becomes a dot product: one matrix product."})

@@ -15,6 +15,7 @@ grade ps1 --jobs 2`` (sandboxed) the other; the tests compare the two gradebooks
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -22,7 +23,9 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -85,8 +88,32 @@ def _grades(root: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
+    """Set up and grade once: under pytest-xdist the first worker does it, the others wait and read it."""
     src = _example_dir()
-    base = tmp_path_factory.mktemp("nbgrader-example")
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the base folder all workers of this run share
+    base, record = shared / "nbgrader-example", shared / "nbgrader-example.json"
+    with open(shared / "nbgrader-example.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            try:
+                runs = _grade_both(src, base)
+            except BaseException:
+                record.write_text(json.dumps({"error": traceback.format_exc()}))
+                raise
+            record.write_text(json.dumps(runs))
+    runs = json.loads(record.read_text())
+    if "error" in runs:
+        pytest.fail("setting up the example failed (in this or another worker):\n" + runs["error"], pytrace=False)
+    res = {"course": base / "course", "stock": base / "stock", "ours": base / "ours", "env": _env(base / "home"),
+           "src": src}
+    res.update({k: SimpleNamespace(**v) for k, v in runs.items()})
+    return res
+
+
+def _grade_both(src: Path, base: Path) -> dict:
+    base.mkdir(parents=True)
     home = base / "home"
     home.mkdir()
     env = _env(home)
@@ -106,12 +133,14 @@ def example(tmp_path_factory):
     stock, ours = base / "stock", base / "ours"
     shutil.copytree(course, stock, symlinks=True)
     shutil.copytree(course, ours, symlinks=True)
-    res = {"course": course, "stock": stock, "ours": ours, "env": env, "src": src}
-    res["autograde"] = _run([str(BIN / "nbgrader"), "autograde", A], stock, env)
-    res["grade"] = _run([sys.executable, "-m", "course", "grade", A, "--jobs", "2"], ours, env)
-    print(f"\nnbgrader autograde: {res['autograde'].seconds:.1f} s, course grade --jobs 2: "
-          f"{res['grade'].seconds:.1f} s (exit {res['grade'].returncode})")
-    return res
+    runs = {
+        "autograde": _run([str(BIN / "nbgrader"), "autograde", A], stock, env),
+        "grade": _run([sys.executable, "-m", "course", "grade", A, "--jobs", "2"], ours, env),
+    }
+    print(f"\nnbgrader autograde: {runs['autograde'].seconds:.1f} s, course grade --jobs 2: "
+          f"{runs['grade'].seconds:.1f} s (exit {runs['grade'].returncode})")
+    return {k: {"returncode": p.returncode, "stdout": p.stdout, "stderr": p.stderr, "seconds": p.seconds}
+            for k, p in runs.items()}
 
 
 def _ours_graded(example) -> dict:
