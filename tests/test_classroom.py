@@ -374,8 +374,9 @@ def test_students_fetch_feedback_without_hidden_test_code(term):
             assert toy.HIDDEN_SNIPPET not in text, "add is right for both, so no hidden message shows"
     alice = (term.homes["alice"] / A / "feedback").rglob(f"{A}.html").__next__().read_text()
     bob = (term.homes["bob"] / A / "feedback").rglob(f"{A}.html").__next__().read_text()
-    assert "Exactly." in alice and "11" in alice
+    assert "Exactly." in alice and "Score: 11.0 / 11.0" in alice
     assert "dot product of unit vectors" in bob, "bob's feedback is for his resubmission, with the new comment"
+    assert "Score: 10.5 / 11.0" in bob
     instructor_side = (term.course / "feedback" / "bob" / A / f"{A}.html").read_text()
     assert instructor_side == bob
 
