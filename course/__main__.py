@@ -1,7 +1,8 @@
 """``python -m course <verb>``: the course's command line.
 
 Verbs: build (release/ from source/), check (a learner's official score), grade (instructor
-autograde, sandboxed), bench (time and memory per chapter), mutants (prove the tests bite).
+autograde, sandboxed), start (a learner's own copy of a chapter in work/), bench (time and memory
+per chapter), mutants (prove the tests bite).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ VERBS = {
     "build": ("course.grading.cli", "build_main", "regenerate release/ from source/"),
     "check": ("course.grading.check", "main", "score a notebook with the hidden tests restored"),
     "grade": ("course.grading.grade", "main", "autograde a class's submissions (sandboxed)"),
+    "start": ("course.grading.workspace", "main", "copy a chapter into a work folder of your own (work/CHAPTER)"),
     "bench": ("course.bench", "main", "execute each chapter; print time and peak memory"),
     "mutants": ("course.grading.cli", "mutants_main", "run each chapter's wrong answers against its tests"),
 }
