@@ -659,6 +659,18 @@ def retrain_trigger(report):
 '''
 
 
+PLATT_DELEGATES = PLATT_HEAD + """
+from sklearn.linear_model import LogisticRegression as _Platt
+
+
+def fit_platt(p_pred, y_true, *, max_iter=50):
+    z = _logit_clipped(p_pred)
+    y = np.asarray(y_true, dtype=float)
+    _checks(z, y)
+    model = _Platt(C=np.inf, tol=1e-12, max_iter=1000).fit(z[:, None], y)  # delegated, under an alias
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
+"""
+
 def _mutant(answer, kind, why, code):
     return {"answer": answer, "kind": kind, "why": why, "code": code}
 
@@ -690,6 +702,7 @@ MUTANTS = [
     _mutant("ch08_platt", "plausible", "fits the sigmoid on p instead of logit(p)", PLATT_RAW_P),
     _mutant("ch08_platt", "plausible", "plain Newton on unclipped logits", PLATT_NO_CLIP),
     _mutant("ch08_platt", "plausible", "apply_platt returns a Series for a Series", PLATT_SERIES_OUT),
+    _mutant("ch08_platt", "plausible", "delegates to LogisticRegression under an alias", PLATT_DELEGATES),
     _mutant("ch08_platt", "hardcoded", "returns the example's parameters", PLATT_HARDCODED),
     _mutant("ch08_psi", "plausible", "no protection against empty bins", PSI_NO_EPS),
     _mutant("ch08_psi", "plausible", "quantile bins of the pooled samples", PSI_POOLED_BINS),
