@@ -312,6 +312,7 @@ def test_autograded_points_per_student(term):
         assert graded[s]["design"]["needs_manual_grade"], "the design answer waits for the instructor"
         assert graded[s]["scores"]["auto_max"] == 9 and graded[s]["scores"]["manual_max"] == toy.MANUAL_POINTS
     assert "(to grade)" in graded["stdout"]
+    assert "WITHOUT the sandbox" not in graded["stdout"], "graded in the sandbox"
     again = term.snap["resubmitted"]
     assert again["bob"]["scores"]["auto"] == 9 and again["alice"]["scores"]["auto"] == 9
     assert "resubmitted" in again["stdout"] and again["stdout"].count("unchanged") >= 1
@@ -320,6 +321,8 @@ def test_autograded_points_per_student(term):
 
 
 def test_a_resubmission_keeps_the_manual_grade_and_asks_for_a_second_look(term):
+    for s, score in (("alice", 2), ("bob", 1)):  # what formgrader leaves after the instructor typed a score
+        assert term.snap["hand-graded"][s]["design"] == {"manual_score": score, "needs_manual_grade": False}
     bob = term.snap["resubmitted"]["bob"]
     assert bob["design"]["manual_score"] == 1 and bob["comment"].startswith("Why faster?")
     assert bob["design"]["needs_manual_grade"], "the answer may have changed: formgrader shows it again"
