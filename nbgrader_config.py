@@ -46,7 +46,7 @@ c.GenerateAssignment.preprocessors = [
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "course.grading.feedback.ClearHiddenTracebacks",
-    "nbgrader.preprocessors.ClearHiddenTests",
+    "course.grading.feedback.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 

@@ -175,7 +175,7 @@ def test_nbgrader_feedback_export_and_formgrader_api_work(course, tmp_path):
     cfg = course / "nbgrader_config.py"
     cfg.write_text(
         cfg.read_text() + "\nc.GenerateFeedback.preprocessors = ['nbgrader.preprocessors.GetGrades', "
-        "'course.grading.feedback.ClearHiddenTracebacks', 'nbgrader.preprocessors.ClearHiddenTests', "
+        "'course.grading.feedback.ClearHiddenTracebacks', 'course.grading.feedback.ClearHiddenTests', "
         "'nbconvert.preprocessors.CSSHTMLHeaderPreprocessor']\n"
     )
     fb = subprocess.run(

@@ -175,3 +175,20 @@ def test_a_dying_or_hanging_kernel_fails_only_its_test(tmp_path):
     assert statuses[1] == "died" and statuses[3] == "hung", statuses
     assert statuses[2] == statuses[4] == statuses[6] == "ok", [_error(c) for c in cells]
     assert statuses[5] == "error" and "limit" in _error(cells[5])
+
+
+def test_a_test_that_deletes_and_restores_a_learner_name_sees_what_one_kernel_would(tmp_path):
+    """nbgrader's own example: delete the helper, expect a NameError from the function using it, put it back."""
+    statuses, cells = _run(tmp_path, [
+        ("learner", "def squares(n):\n    return [i * i for i in range(1, n + 1)]\n"
+                    "def sum_of_squares(n):\n    return sum(squares(n))\n"
+                    "def sum_inline(n):\n    return sum(i * i for i in range(1, n + 1))\n"),
+        ("test", "old_squares = squares\ndel squares\ntry:\n    sum_of_squares(1)\nexcept NameError:\n    pass\n"
+                 "else:\n    raise AssertionError('sum_of_squares does not use squares')\nfinally:\n"
+                 "    squares = old_squares"),
+        ("test", "assert sum_of_squares(3) == 14"),
+        ("test", "_old = squares\ndel squares\ntry:\n    sum_inline(1)\nexcept NameError:\n    pass\n"
+                 "else:\n    raise AssertionError('sum_inline does not use squares')\nfinally:\n    squares = _old"),
+    ])
+    assert statuses[1:] == ["ok", "ok", "error"], [_error(c) for c in cells]
+    assert "does not use squares" in _error(cells[3])

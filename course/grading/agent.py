@@ -219,6 +219,12 @@ def _do(req: dict):
         for step in reversed(_UNDO.pop(token, [])):
             step()
         return _enc(_RECORDS.pop(token, []))
+    if op == "bind":  # a test rebound one of the notebook's names
+        _user_ns()[str(req["name"])] = codec.decode(req.get("value"), _proxy)
+        return None
+    if op == "unbind":  # a test deleted one of the notebook's names
+        _user_ns().pop(str(req["name"]), None)
+        return None
     if op == "release":
         _HANDLES.clear()
         return None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from nbgrader.preprocessors import ClearHiddenTests as _NbgraderClearHiddenTests
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List, Unicode
 
@@ -88,3 +89,13 @@ class ClearHiddenTracebacks(NbGraderPreprocessor):
                         for ln in text.splitlines()
                     )
         return cell, resources
+
+
+class ClearHiddenTests(_NbgraderClearHiddenTests):
+    """nbgrader's ClearHiddenTests, unchanged, with ``display_data_priority`` declared configurable: nbconvert's
+    HTML exporter configures that option for every preprocessor of a feedback run, and nbgrader's own class
+    answers it with a "not recognized" warning for every notebook."""
+
+    display_data_priority = List(
+        ["text/html", "application/pdf", "text/latex", "image/svg+xml", "image/png", "image/jpeg", "text/plain"]
+    ).tag(config=True)

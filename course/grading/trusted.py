@@ -157,6 +157,34 @@ class Remote:
         return self._type.partition(":")[2].rsplit(".", 1)[-1] or "remote"
 
 
+class _Mirror(ast.NodeTransformer):
+    """After a top-level ``del NAME`` or ``NAME = ...`` of a name that came from the learner's namespace,
+    do the same there, so that tests like nbgrader's own "does sum_of_squares use squares?" (delete the
+    helper, expect a NameError, put it back) see what they would see in one kernel."""
+
+    def __init__(self, names: set[str]):
+        self.names = names
+
+    def _skip(self, node):
+        return node  # a function's or class's own scope: its names are not the notebook's
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = _skip
+
+    def _after(self, node, hits: list[str], fn: str):
+        if not hits:
+            return node
+        calls = [ast.Expr(ast.Call(ast.Name(fn, ast.Load()), [ast.Constant(n)], [])) for n in hits]
+        return [node, *calls]
+
+    def visit_Delete(self, node):
+        hits = [t.id for t in node.targets if isinstance(t, ast.Name) and t.id in self.names]
+        return self._after(node, hits, "__mlsd_unbind__")
+
+    def visit_Assign(self, node):
+        hits = [t.id for t in node.targets if isinstance(t, ast.Name) and t.id in self.names]
+        return self._after(node, hits, "__mlsd_rebind__")
+
+
 def _loaded_names(tree: ast.AST) -> tuple[set[str], set[str], dict[str, list[list[str]]]]:
     """(names read, names bound, attribute chains read from each name) anywhere in a cell."""
     loads, stores, chains = set(), set(), {}
@@ -197,6 +225,7 @@ class TrustedRunner:
         self._timed_out = False
         self._in_callback = False
         self._outputs: list = []
+        self._from_kernel: set[str] = set()
 
     # -- running a cell ---------------------------------------------------------------------------
     def run_cell(self, source: str) -> tuple[list, str]:
@@ -264,6 +293,10 @@ class TrustedRunner:
                                                     traceback=[f"{name}: {value}"]))
 
     def _exec(self, tree: ast.Module):
+        if self._from_kernel:
+            tree = ast.fix_missing_locations(_Mirror(self._from_kernel).visit(tree))
+            self.ns["__mlsd_rebind__"] = self._rebind
+            self.ns["__mlsd_unbind__"] = self._unbind
         body = tree.body
         last = body[-1] if body and isinstance(body[-1], ast.Expr) else None
         head = ast.Module(body=body[:-1] if last else body, type_ignores=[])
@@ -274,9 +307,13 @@ class TrustedRunner:
 
     def _bind_names(self, tree: ast.AST) -> None:
         loads, stores, chains = _loaded_names(tree)
-        wanted = sorted(n for n in loads - self.own - stores if n not in ("display", "__builtins__"))
+        # a name this cell reads may come from the learner's side even if the cell also binds it
+        # (``old = squares; del squares; ...; squares = old``): ask for every name earlier test cells
+        # did not define
+        wanted = sorted(n for n in loads - self.own if n not in ("display", "__builtins__"))
         wanted = [n for n in wanted if not hasattr(builtins, n)]
         self.own |= stores
+        self._from_kernel = set()
         self.ns.setdefault("display", self._display)
         for n in wanted:
             self.ns.pop(n, None)
@@ -290,6 +327,7 @@ class TrustedRunner:
                 continue
             value = self._decode(found[name])
             self.ns[name] = value
+            self._from_kernel.add(name)
             if isinstance(value, type(sys)):
                 for chain in chains.get(name, []):
                     mod = value.__name__
@@ -301,6 +339,14 @@ class TrustedRunner:
                             importlib.import_module(mod)
                         except Exception:  # noqa: BLE001 - not a module: an attribute
                             break
+
+    def _rebind(self, name: str) -> None:
+        """A test rebound a name of the learner's namespace (``squares = old_squares``): so does the kernel."""
+        self._request({"op": "bind", "name": name, "value": self._encode(self.ns[name])})
+
+    def _unbind(self, name: str) -> None:
+        """A test deleted a name of the learner's namespace (``del squares``): so does the kernel."""
+        self._request({"op": "unbind", "name": name})
 
     def _display(self, *objs, **_kw):
         for obj in objs:
