@@ -127,6 +127,12 @@ def _grade_both(src: Path, base: Path) -> dict:
     for s in STUDENTS:
         (course / "submitted" / s / A / DATA).parent.mkdir()
         shutil.copy2(course / "source" / A / DATA, course / "submitted" / s / A / DATA)
+        # as `nbgrader collect` leaves them: the files no newer than the submission time it recorded
+        from nbgrader.utils import parse_utc
+
+        when = parse_utc((course / "submitted" / s / A / "timestamp.txt").read_text().strip()).timestamp()
+        for f in (course / "submitted" / s / A).rglob("*"):
+            os.utime(f, (when, when))
     (course / "nbgrader_config.py").write_text(CONFIG)
     gen = _run([str(BIN / "nbgrader"), "generate_assignment", A, "--force"], course, env)
     assert gen.returncode == 0, gen.stdout + gen.stderr
