@@ -143,7 +143,8 @@ def test_make_lab_starts_as_root(tmp_path):
     port = _free_port()
     proc, printed, url, token = _make_lab(ROOT, _lab_env(tmp_path), port)
     try:
-        assert "--allow-root" in printed, "as root, JupyterLab only starts with --allow-root:\n" + printed
+        assert re.search(r"--LabApp\.default_url=\S+ --allow-root", printed), \
+            "as root, JupyterLab only starts with --allow-root:\n" + printed
         assert "Running as root is not recommended" not in printed
         _check_served(proc, printed, url, token, port)
     finally:
