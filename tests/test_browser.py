@@ -3,8 +3,9 @@
 For every release notebook, Run All (the Run menu) reaches the last cell with no NameError and no
 NotImplementedError traceback, and its plots render as images; formgrader and the assignment list
 render in the lab of a scratch course. Learners' files are never touched: each server serves a scratch
-copy. One server and one browser serve all the notebooks, one after another (2 cores); screenshots go to
-pytest's tmp dir and their paths are printed (`pytest -s` shows them).
+copy. One server and one browser (per pytest worker) serve all the notebooks, one after another, each
+kernel shut down before the next notebook; screenshots go to pytest's tmp dir and their paths are printed
+(`pytest -s` shows them).
 
 Never `playwright install`: the browser is /usr/bin/chromium (`apt-get install chromium`; .ci/run does).
 """
@@ -32,7 +33,10 @@ RELEASE_NOTEBOOKS = sorted(p.relative_to(ROOT / "release").as_posix() for p in R
 RUN_TIMEOUT = 120  # seconds for one notebook's Run All
 MIN_IMAGES = 2     # every chapter plots; the harness's own notebook has two plots
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("browser")]
+# No xdist_group: with the pinned pytest 9.2, pytest-xdist 3.8's --dist loadgroup silently stops grouping
+# (pytest-dev/pytest-xdist#1386). The fixtures are session-scoped instead, so each worker that gets browser
+# tests starts its servers and its browser once, whatever it runs in between.
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _need_browser():
@@ -83,7 +87,8 @@ class Lab:
         env.pop("NBGRADER_EXECUTION", None)  # a learner's kernel, not a grader's
         env.update(JUPYTER_CONFIG_DIR=str(cfg), JUPYTER_RUNTIME_DIR=str(state / "runtime"),
                    JUPYTER_DATA_DIR=str(state / "data"), IPYTHONDIR=str(state / "ipython"),
-                   PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""), **(extra_env or {}))
+                   PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""))
+        env.update(extra_env or {})
         cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
                f"--ServerApp.root_dir={root_dir}", f"--IdentityProvider.token={self.token}"]
         if os.geteuid() == 0:
@@ -126,7 +131,7 @@ class Lab:
         self.log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     _need_browser()
     from playwright.sync_api import sync_playwright
@@ -165,7 +170,7 @@ def _synthetic_notebook(stop_early: bool = False):
     return nb
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def release_lab(tmp_path_factory):
     _need_browser()
     tmp = tmp_path_factory.mktemp("browser-release")
@@ -179,7 +184,7 @@ def release_lab(tmp_path_factory):
     lab.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def page(browser):
     pg = browser.pages[0] if browser.pages else browser.new_page()
     yield pg
@@ -214,7 +219,7 @@ def _open_notebook(page, lab: Lab, rel: str):
             return w && w.context && w.context.path === rel && w.context.isReady && w.sessionContext
                    && w.sessionContext.session && w.sessionContext.kernelDisplayStatus === 'idle'; }""",
         arg=rel, timeout=90_000)
-    page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); window.jupyterapp.shell.collapseRight(); }")
+    page.evaluate("() => { const s = window.jupyterapp.shell; s.collapseLeft(); s.collapseRight(); }")
 
 
 def _run_all(page):
@@ -321,13 +326,14 @@ def _run_notebook(page, lab: Lab, rel: str, shots: Path) -> tuple[dict, list[str
     finally:
         page.goto("about:blank")
         lab.shut_down_kernels()
-    print(f"{rel}: Run All {'timed out after' if state.get('timed_out') else 'done in'} {state['seconds']} s, "
+    verb = "timed out after" if state.get("timed_out") else "done in"
+    print(f"{rel}: Run All {verb} {state['seconds']} s, "
           f"{sum(c['count'] is not None for c in state.get('cells', []))}/{len(state.get('cells', []))} code "
           f"cells ran, {state.get('images')} images")
     return state, _problems(state)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shots(tmp_path_factory):
     return tmp_path_factory.mktemp("screenshots")
 
@@ -335,7 +341,8 @@ def shots(tmp_path_factory):
 def _assert_clean(rel: str, state: dict, problems: list[str]):
     cells = state.get("cells", [])
     assert cells, f"{rel}: no code cells seen"
-    assert not problems, f"{rel}: Run All does not reach the last cell cleanly:\n  " + "\n  ".join(problems[:5])
+    assert not problems, (f"{rel}: Run All does not reach the last cell cleanly:\n  "
+                          + "\n  ".join(problems[:5]))
     assert cells[-1]["count"] is not None, f"{rel}: the last code cell did not run"
     assert state["images"] >= MIN_IMAGES, f"{rel}: {state['images']} plots rendered as images, expected " \
                                           f">= {MIN_IMAGES}"
@@ -367,7 +374,7 @@ def test_run_all_reaches_the_last_cell(page, release_lab, shots, rel):
 CHAPTERS = sorted(p.name for p in ROOT.glob("source/*") if p.is_dir() and any(p.glob("*.ipynb")))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def course_lab(tmp_path_factory):
     """The course (nbgrader_config.py, source/, release/) in a scratch dir, with a private exchange
     into which 01_framework is released with stock `nbgrader release_assignment`."""
@@ -431,7 +438,8 @@ def test_assignment_list_shows_and_fetches_a_released_assignment(page, course_la
     page.screenshot(path=str(shots / "assignment_list.png"))
     print(f"screenshot: {shots / 'assignment_list.png'}")
     item.get_by_role("button", name="Fetch").click()
-    page.locator("#fetched_assignments_list .list_item", has_text="01_framework").first.wait_for(timeout=60_000)
+    fetched_item = page.locator("#fetched_assignments_list .list_item", has_text="01_framework").first
+    fetched_item.wait_for(timeout=60_000)
     page.screenshot(path=str(shots / "assignment_list_fetched.png"))
     print(f"screenshot: {shots / 'assignment_list_fetched.png'}")
     fetched = course_lab.root_dir / "01_framework" / "01_framework.ipynb"
