@@ -21,6 +21,7 @@ import io
 import os
 import tarfile
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Callable, Iterator
@@ -138,36 +139,53 @@ def run_jobs(jobs: list, template: Path, address: str, *, log: Callable[[str], N
             key = f"mlsd-grade-{job['assignment']}-{student}-{hashlib.sha256(repr(sorted(notebooks.items())).encode()).hexdigest()[:12]}"
             fut = client.submit(grade_remote, tfuture, meta, notebooks, files, key=key, retries=retries, pure=False)
             futures[fut] = (student, job, state)
-        total, graded, failed = len(futures), 0, 0
+        total = len(futures)
+        count = {"graded": 0, "failed": 0}
+        keys = {f.key for f in futures}
         log(f"  sent {total} submission(s) to {address} ({len(client.scheduler_info().get('workers', {}))} worker(s))")
-        seen: set[str] = set()
-        pending = as_completed(list(futures), with_results=False)
-        last = time.monotonic()
-        for fut in pending:
-            student, job, state = futures[fut]
-            if student in seen:  # never record a submission twice
-                continue
-            seen.add(student)
+
+        def line() -> str:
             try:
-                result = fut.result()
-            except Exception as exc:  # noqa: BLE001 - KilledWorker, a lost scheduler, a task error
-                result = {"ok": False, "error": f"on the cluster: {type(exc).__name__}: {exc}", "events": {},
-                          "results": None, "log": ""}
-            if result.get("ok"):
-                data = result.pop("autograded_tar", None)
-                dest = Path(job["scratch"]) / "autograded" / student / job["assignment"]
-                if data:
-                    unpack_dir(data, dest)
-                else:
-                    result = {**result, "ok": False, "error": "the worker sent no graded notebook"}
-            graded += bool(result.get("ok"))
-            failed += not result.get("ok")
-            now = time.monotonic()
-            if now - last >= progress_every or graded + failed == total:
-                last = now
-                running = total - graded - failed
-                log(f"  cluster: {graded} graded, {running} to go, {failed} failed")
-            yield student, job, state, result
+                running = sum(1 for ks in client.processing().values() for k in ks if k in keys)
+            except Exception:  # noqa: BLE001 - the scheduler is busy or gone: say what we know
+                running = 0
+            done = count["graded"] + count["failed"]
+            return (f"  cluster: {count['graded']} graded, {running} running, {total - done - running} queued, "
+                    f"{count['failed']} failed")
+
+        stop = threading.Event()
+
+        def ticker() -> None:  # a live count while nothing finishes (long notebooks, slow workers)
+            while not stop.wait(progress_every):
+                log(line())
+
+        thread = threading.Thread(target=ticker, daemon=True)
+        thread.start()
+        seen: set[str] = set()
+        try:
+            for fut in as_completed(list(futures), with_results=False):
+                student, job, state = futures[fut]
+                if student in seen:  # never record a submission twice
+                    continue
+                seen.add(student)
+                try:
+                    result = fut.result()
+                except Exception as exc:  # noqa: BLE001 - KilledWorker, a lost scheduler, a task error
+                    result = {"ok": False, "error": f"on the cluster: {type(exc).__name__}: {exc}", "events": {},
+                              "results": None, "log": ""}
+                if result.get("ok"):
+                    data = result.pop("autograded_tar", None)
+                    dest = Path(job["scratch"]) / "autograded" / student / job["assignment"]
+                    if data:
+                        unpack_dir(data, dest)
+                    else:
+                        result = {**result, "ok": False, "error": "the worker sent no graded notebook"}
+                count["graded" if result.get("ok") else "failed"] += 1
+                yield student, job, state, result
+        finally:
+            stop.set()
+            thread.join(timeout=5)
+        log(line())
     finally:
         try:
             client.close(timeout=5)
