@@ -81,6 +81,24 @@ def test_plausible_mutants_lose_points_through_nbgrader(chapter, tmp_path):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
+def test_untouched_release_runs_to_the_end_for_a_learner(chapter, monkeypatch):
+    """As a learner's Run All: no cell raises (no NameError, no bare NotImplementedError), and the
+    unanswered labs say so in one line each. (tests/test_browser.py does the same in JupyterLab.)"""
+    from nbclient import NotebookClient
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    path = chapter_notebook(ROOT, chapter, "release")
+    nb = nbformat.read(str(path), as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [(c.id, o.ename, o.evalue[:120]) for c in nb.cells if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, errors
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "not answered yet" in printed, "an untouched release says which labs are unanswered"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_correct_alternatives_keep_every_point_through_the_grader(chapter, tmp_path):
     """Each exercise has a different but valid answer in tests/mutants/; graded the way `check` and
     `grade` grade (tests outside the kernel), every one of them keeps all its points."""
