@@ -73,6 +73,8 @@ def build(root: Path) -> dict:
         "        print('refused', p, e.errno)\n"
         "print('LINKS', done)\n"
         "sys.stdout.flush()\n"
+        "import time\n"
+        "time.sleep(1.5)  # let the kernel's output thread deliver what was printed before dying\n"
         "os._exit(1)"
     )
 
@@ -106,6 +108,8 @@ def build(root: Path) -> dict:
         "except OSError as e:\n"
         "    print('inodes stopped after', n, e.errno)\n"
         "sys.stdout.flush()\n"
+        "import time\n"
+        "time.sleep(0.5)  # let the kernel's output thread deliver what was printed before dying\n"
         "os._exit(1)"
     )
     cases["aa_deep_tree"] = _attack(deep)
