@@ -608,22 +608,7 @@ def scan_code(code: str, cell: str) -> list[Finding]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         # cannot parse: fall back to words, so a broken cell cannot hide a trick
         for n, line in enumerate(lines, 1):
-            for word in (
-                "get_ipython",
-                "transformer",
-                "testing",
-                "checks.",
-                "subprocess",
-                "os.system",
-                "signal",
-                "exec(",
-                "eval(",
-                "__import__",
-                "sys.modules",
-                "builtins",
-                "ctypes",
-                "socket",
-            ):
+            for word in _WORDS:
                 if word in line:
                     add_line("unparsed", n, f"mentions {word.strip('(.')} in code that does not parse")
         return found
