@@ -23,6 +23,11 @@ VALUES = [
     pd.DataFrame({"a": [1, 2], "b": ["x", "y"], "t": pd.to_datetime(["2026-01-01", "2026-02-01"])},
                  index=pd.Index(["r1", "r2"], name="id")),
     pd.RangeIndex(3, 10, 2), sp.csr_matrix(np.eye(3)), 1 + 2j,
+    # long homogeneous sequences travel as one block: each kind must still come back exactly
+    [0.5, -0.0, float("nan"), float("inf")] * 3, list(range(-5, 20)), [2**63, 1, 2, 3, 4, 5, 6, 7, 8],
+    list(np.arange(12, dtype=np.int8)), list(np.linspace(0, 1, 9, dtype=np.float32)), tuple(np.arange(9)),
+    ["a", None, "b", True] * 3, set(range(40)), list(np.array(["ab", "c"] * 5)), [1, 2.5] * 6,
+    pd.Series(["x", None, "yy"] * 4, index=np.arange(12) * 3), np.array(["s", "t"] * 6, dtype=object),
 ]
 
 
@@ -38,6 +43,8 @@ def _same(a, b) -> bool:
         return a.dtype == b.dtype and a.shape == b.shape and bool((a == b).all())
     if sp.issparse(a):
         return (a != b).nnz == 0
+    if isinstance(a, (list, tuple)):  # element types and reprs: NaN, -0.0 and numpy scalar types count
+        return [(type(x), repr(x)) for x in a] == [(type(x), repr(x)) for x in b]
     return a == b
 
 
@@ -59,6 +66,14 @@ def test_plain_data_round_trips_exactly_through_json(value):
      "b": "AAAAAAAA8D8="}, "indices": {"t": "nd", "dtype": "<i8", "shape": [1], "b": "BQAAAAAAAAA="},
      "indptr": {"t": "nd", "dtype": "<i8", "shape": [3], "b": "AAAAAAAAAAABAAAAAAAAAAEAAAAAAAAA"}},
     {"t": "ref", "h": 1},  # a reference where none may be received
+    {"t": "list", "fast": {"plain": [1, {"t": "ref", "h": 1}]}},  # a block of plain values holding anything else
+    {"t": "list", "fast": {"plain": [2**80]}},
+    {"t": "list", "fast": {"f8": "AAAA"}},  # 3 bytes for float64s
+    {"t": "list", "fast": {"np": {"t": "ndo", "shape": [1], "items": [{"t": "ref", "h": 1}]}}},
+    {"t": "list", "fast": {"np": {"t": "nd", "dtype": "<U1", "shape": [1], "b": "YQAAAA=="}}},
+    {"t": "list", "fast": []},
+    {"t": "ext", "dtype": "Int64", "plain": ["a"]},
+    {"t": "ndo", "shape": [2], "plain": ["a"]},
     [1, 2],
 ])
 def test_decoding_rejects_anything_but_valid_plain_data(bad):

@@ -63,12 +63,73 @@ def _float(x: float):
     return x
 
 
+_PLAIN_SCALARS = (str, bool, type(None))
+_FAST_KINDS = set("biufc")  # numpy scalars a homogeneous list may carry as one block of bytes
+
+
+def _fast_items(items: list):
+    """One block for a long homogeneous list (all Python floats, all Python ints within int64, all the
+    same numpy scalar type, all strings), else None: the common big arguments, without a Python-level
+    encode per element."""
+    if len(items) < 8:
+        return None
+    types_ = set(map(type, items))
+    if len(types_) > 1:
+        if types_ <= set(_PLAIN_SCALARS):
+            return {"plain": items}
+        return None
+    t0 = types_.pop()
+    if t0 is float:
+        return {"f8": _b64(np.asarray(items, dtype=np.float64).tobytes())}
+    if t0 is int:
+        try:
+            block = np.asarray(items, dtype=np.int64)
+        except OverflowError:
+            return None
+        return {"i8": _b64(block.tobytes())}
+    if t0 in _PLAIN_SCALARS:
+        return {"plain": items}
+    if issubclass(t0, np.generic) and np.dtype(t0).kind in _FAST_KINDS:
+        block = np.asarray(items)
+        if block.dtype != items[0].dtype or block.shape != (len(items),):
+            return None
+        return {"np": _array(block, None)}
+    return None
+
+
+def _dec_fast(d: dict, n_expected=None) -> list:
+    """The list that :func:`_fast_items` made (validated: plain scalars only, sizes consistent)."""
+    if "plain" in d:
+        items = d["plain"]
+        if not isinstance(items, list) or not set(map(type, items)) <= set(_PLAIN_SCALARS):
+            raise CodecError("bad plain list")
+        return list(items)
+    if "f8" in d or "i8" in d:
+        key = "f8" if "f8" in d else "i8"
+        raw = _unb64(d[key])
+        if len(raw) % 8:
+            raise CodecError("bad number block")
+        return np.frombuffer(raw, dtype=np.float64 if key == "f8" else np.int64).tolist()
+    if "np" in d:
+        if not isinstance(d["np"], dict) or d["np"].get("t") != "nd":
+            raise CodecError("bad numpy block")
+        block = _dec_array(d["np"], None)
+        if block.ndim != 1 or block.dtype.kind not in _FAST_KINDS:
+            raise CodecError("bad numpy block")
+        return list(block)
+    raise CodecError("bad list block")
+
+
 def _array(a: np.ndarray, enc) -> dict:
     if a.dtype.kind in _NUMPY_KINDS and a.dtype.names is None:
         data = np.ascontiguousarray(a)
         return {"t": "nd", "dtype": a.dtype.str, "shape": list(a.shape), "b": _b64(data.tobytes())}
     if a.dtype.kind == "O":
-        return {"t": "ndo", "shape": list(a.shape), "items": [enc(x) for x in a.ravel().tolist()]}
+        flat = a.ravel().tolist()
+        fast = _fast_items(flat) if flat else None
+        if fast is not None and "plain" in fast:
+            return {"t": "ndo", "shape": list(a.shape), "plain": flat}
+        return {"t": "ndo", "shape": list(a.shape), "items": [enc(x) for x in flat]}
     raise CodecError(f"numpy arrays of dtype {a.dtype} cannot be sent")
 
 
@@ -102,10 +163,16 @@ def _series_values(values, enc) -> dict:
         return _array(np.asarray(values), enc)
     name = str(dtype)
     if _EXT_DTYPE.match(name):
+        raw = np.asarray(values, dtype=object).tolist()
+        if name in ("str", "string", "string[python]", "string[pyarrow]"):
+            plain = [x if type(x) is str else None for x in raw]
+            if all(type(x) is str or x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+                   for x in raw):
+                return {"t": "ext", "dtype": name, "plain": plain}
         items = [None if (x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))) else enc(x)
-                 for x in np.asarray(values, dtype=object).tolist()]
+                 for x in raw]
         return {"t": "ext", "dtype": name, "items": items}
-    return {"t": "ndo", "shape": [len(values)], "items": [enc(x) for x in np.asarray(values, dtype=object).tolist()]}
+    return _array(np.asarray(values, dtype=object), enc)
 
 
 def encode(value, ref_for: Callable[[object], dict] | None = None, *, _depth: int = 0, _budget=None):
@@ -143,6 +210,9 @@ def encode(value, ref_for: Callable[[object], dict] | None = None, *, _depth: in
                 items = sorted(items)
             except TypeError:
                 pass
+        fast = _fast_items(items)
+        if fast is not None:
+            return {"t": tag, "fast": fast}
         return {"t": tag, "items": [enc(x) for x in items]}
     if type(value) is dict:
         budget.take(len(value))
@@ -259,6 +329,13 @@ def _dec_array(d, dec) -> np.ndarray:
             raise CodecError("array data does not match its shape")
         return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
     if d.get("t") == "ndo":
+        if "plain" in d:
+            items = _dec_fast({"plain": d["plain"]})
+            if len(items) != n:
+                raise CodecError("object array does not match its shape")
+            out = np.empty(n, dtype=object)
+            out[:] = items
+            return out.reshape(shape)
         items = d.get("items")
         if not isinstance(items, list) or len(items) != n:
             raise CodecError("object array does not match its shape")
@@ -291,6 +368,10 @@ def _dec_values(d, dec):
         name = d.get("dtype")
         if not isinstance(name, str) or not _EXT_DTYPE.match(name):
             raise CodecError(f"extension dtype {name!r} is not allowed")
+        if "plain" in d:
+            if not name.startswith("str"):
+                raise CodecError("bad extension array")
+            return pd.array(_dec_fast({"plain": d["plain"]}), dtype=name)
         items = d.get("items")
         if not isinstance(items, list):
             raise CodecError("bad extension array")
@@ -360,6 +441,12 @@ def _decode_tagged(t, data, dec, proxy_for, budget):
     if t in ("nd", "ndo"):
         return _dec_array(data, dec)
     if t in ("list", "tuple", "set", "frozenset"):
+        if "fast" in data:
+            if not isinstance(data["fast"], dict):
+                raise CodecError("bad sequence")
+            out = _dec_fast(data["fast"])
+            budget.take(len(out))
+            return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[t](out)
         items = data.get("items")
         if not isinstance(items, list):
             raise CodecError("bad sequence")

@@ -621,7 +621,7 @@ class TrustedRunner:
             if kc.iopub_channel.socket in ready:
                 for _ in range(10000):  # the learner's output during a test is not kept
                     try:
-                        kc.get_iopub_msg(timeout=0)
+                        kc.iopub_channel.get_msg(timeout=0)
                     except Empty:
                         break
                     except Exception:  # noqa: BLE001
@@ -629,7 +629,7 @@ class TrustedRunner:
             if kc.stdin_channel.socket in ready:
                 for _ in range(1000):
                     try:
-                        msg = kc.get_stdin_msg(timeout=0)
+                        msg = kc.stdin_channel.get_msg(timeout=0)
                     except Empty:
                         break
                     except Exception:  # noqa: BLE001
@@ -649,7 +649,7 @@ class TrustedRunner:
             if kc.shell_channel.socket in ready:
                 for _ in range(1000):
                     try:
-                        msg = kc.get_shell_msg(timeout=0)
+                        msg = kc.shell_channel.get_msg(timeout=0)
                     except Empty:
                         break
                     except Exception:  # noqa: BLE001
