@@ -38,3 +38,14 @@ def test_requirements_are_pinned():
     names = {ln.split("==")[0].lower() for ln in lines[:-1]}
     for needed in ("jupyterlab", "nbgrader", "pandas", "scikit-learn", "matplotlib", "lightgbm", "pytest"):
         assert needed in names, needed
+
+
+def test_every_chapter_is_in_the_readme_table_and_none_is_planned_once_all_exist():
+    from course.grading.notebooks import chapters
+
+    have = chapters(ROOT)
+    for ch in have:
+        assert f"(release/{ch}/{ch}.ipynb)" in README, f"the README's chapter table does not link {ch}"
+        assert re.search(rf"^\| {ch} \|", README, flags=re.M), f"the README's benchmark table has no row for {ch}"
+    if len(have) == 11:
+        assert "*planned*" not in README, "every chapter exists: none is 'planned' any more"

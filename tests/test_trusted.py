@@ -207,3 +207,20 @@ def test_a_test_that_deletes_and_restores_a_learner_name_sees_what_one_kernel_wo
     ])
     assert statuses[1:] == ["ok", "ok", "error"], [_error(c) for c in cells]
     assert "does not use squares" in _error(cells[3])
+
+
+def test_prefetch_imports_what_the_tests_import_and_only_known_packages_named_by_the_learner():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from course.grading.trusted import prefetch_imports\n"
+        "prefetch_imports(['import xml.dom.minidom as _m\\nfrom email import policy'],\n"
+        "                 ['import scipy.linalg', 'import tomllib', 'import antigravity', 'from . import x',\n"
+        "                  'def broken(:']).join(60)\n"
+        "print(sorted(m for m in ('xml.dom.minidom', 'email.policy', 'scipy.linalg', 'tomllib', 'antigravity')\n"
+        "             if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['email.policy', 'scipy.linalg', 'xml.dom.minidom']", out

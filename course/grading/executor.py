@@ -304,7 +304,12 @@ class Executor:
         if self.trusted_tests:
             from .trusted import TrustedRunner
 
+            from .trusted import prefetch_imports
+
             self.trusted = TrustedRunner(self.kernel, self.limits, deadline=lambda: self._deadline, log=self.log)
+            code = [c for c in cells if c.get("cell_type") == "code"]
+            prefetch_imports([c.get("source", "") for c in code if is_test(c)],
+                             [c.get("source", "") for c in code if not is_test(c)])
         statuses = ["" for _ in cells]
         done: list[int] = []  # indices of cells that ran to completion (replayable)
         broken = False
