@@ -122,7 +122,8 @@ def prefetch_imports(test_sources: list[str], other_sources: list[str]) -> threa
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
+                # ``from sklearn import metrics``: the names may be submodules (else the import fails, ignored)
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names if a.name != "*"][:20]
             else:
                 continue
             for name in names:
