@@ -224,3 +224,27 @@ def test_prefetch_imports_what_the_tests_import_and_only_known_packages_named_by
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['email.policy', 'scipy.linalg', 'xml.dom.minidom']", out
+
+
+def test_library_classes_and_functions_cross_by_name_and_a_rebound_name_that_cannot_cross_is_removed(tmp_path):
+    statuses, cells = _run(tmp_path, [
+        ("learner", "import numpy as np\nimport pandas as pd\n"
+                    "def convert(kind, x):\n    return kind(x)\n"
+                    "def apply(fn, xs):\n    return fn(np.asarray(xs, dtype=float))\n"
+                    "_T = 'from the notebook'\n_U = 1\n"),
+        ("test", "assert convert(np.float32, 3) == np.float32(3) and type(convert(np.float32, 3)) is np.float32\n"
+                 "assert convert(pd.Timestamp, '2025-01-10') == pd.Timestamp('2025-01-10')\n"
+                 "assert convert(float, '2.5') == 2.5\n"
+                 "np.testing.assert_allclose(apply(np.sqrt, [4, 9]), [2, 3])\n"
+                 "_T = pd.Timestamp\n"
+                 "assert _T('2025-01-10').month == 1"),
+        ("learner", "print(_T is pd.Timestamp)"),
+        ("test", "assert _U == 1\n_U = object()"),
+        ("learner", "print('_U' in globals())"),
+        ("test", "class _Local:\n    pass\nconvert(_Local, 1)"),
+    ])
+    assert statuses[1] == "ok", _error(cells[1])
+    assert "True" in cells[2].outputs[0]["text"], "a library class the test binds is the kernel's own class"
+    assert statuses[3] == "ok", _error(cells[3])
+    assert "False" in cells[4].outputs[0]["text"], "a test's rebinding to a value that cannot cross removes the name"
+    assert statuses[5] == "error" and "cannot send" in _error(cells[5])

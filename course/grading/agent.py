@@ -85,6 +85,11 @@ class _Callback:
 def _proxy(data: dict):
     if data.get("t") == "cb":
         return _Callback(int(data["h"]))
+    if data.get("t") == "type":  # a class or function of a library (np.float32, pd.Timestamp, float)
+        obj = importlib.import_module(str(data["module"]))
+        for part in str(data["qual"]).split("."):
+            obj = getattr(obj, part)
+        return obj
     h = data.get("h")
     if h not in _HANDLES:
         raise codec.CodecError("unknown handle")

@@ -485,7 +485,7 @@ def _decode_tagged(t, data, dec, proxy_for, budget):
             raise CodecError("bad iterator")
         budget.take(len(items))
         return iter([dec(x) for x in items])
-    if t in ("ref", "cb"):
+    if t in ("ref", "cb", "type"):
         if proxy_for is None:
             raise CodecError("a reference cannot be received here")
         return proxy_for(data)

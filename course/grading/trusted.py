@@ -144,6 +144,27 @@ def prefetch_imports(test_sources: list[str], other_sources: list[str]) -> threa
     return thread
 
 
+def _library_name(value) -> tuple[str, str] | None:
+    """(module, qualified name) of a class or function of the grader's libraries or the builtins, which
+    the learner's side can import by name; None for anything else (such as the test's own functions)."""
+    if not (isinstance(value, type) or isinstance(value, (types.BuiltinFunctionType, _np_ufunc_type()))):
+        return None
+    mod, qual = getattr(value, "__module__", None), getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
+    if not isinstance(mod, str) or not isinstance(qual, str) or "<" in qual or mod == "__main__":
+        return None
+    if not _allowed_module(mod) or mod not in sys.modules:
+        return None
+    obj = sys.modules[mod]
+    for part in qual.split("."):
+        obj = getattr(obj, part, None)
+    return (mod, qual) if obj is value else None
+
+
+def _np_ufunc_type():
+    numpy = sys.modules.get("numpy")
+    return numpy.ufunc if numpy is not None else type(None)
+
+
 class Remote:
     """A function, class or object that lives in the learner's kernel."""
 
@@ -389,8 +410,14 @@ class TrustedRunner:
                             break
 
     def _rebind(self, name: str) -> None:
-        """A test rebound a name of the learner's namespace (``squares = old_squares``): so does the kernel."""
-        self._request({"op": "bind", "name": name, "value": self._encode(self.ns[name])})
+        """A test rebound a name of the learner's namespace (``squares = old_squares``): so does the kernel
+        (or, for a value that cannot cross, the name is removed there rather than left stale)."""
+        try:
+            value = self._encode(self.ns[name])
+        except codec.CodecError:
+            self._request({"op": "unbind", "name": name})
+            return
+        self._request({"op": "bind", "name": name, "value": value})
 
     def _unbind(self, name: str) -> None:
         """A test deleted a name of the learner's namespace (``del squares``): so does the kernel."""
@@ -410,7 +437,11 @@ class TrustedRunner:
             if object.__getattribute__(value, "_epoch") != self.epoch:
                 raise KernelLost("died", "the learner's kernel was restarted since this object was made")
             return {"t": "ref", "h": object.__getattribute__(value, "_h")}
-        if isinstance(value, types.GeneratorType) or (hasattr(value, "__next__") and hasattr(value, "__iter__")):
+        named = _library_name(value)
+        if named is not None:
+            return {"t": "type", "module": named[0], "qual": named[1]}
+        if isinstance(value, types.GeneratorType) or (not isinstance(value, type) and hasattr(value, "__next__")
+                                                      and hasattr(value, "__iter__")):
             items = list(value)
             return {"t": "iter", "items": self._encode(items)["items"]}
         if callable(value) and not isinstance(value, type):
