@@ -96,9 +96,11 @@ def make_social_graph(n_users=3000, *, n_communities=40, n_days=365, friends_per
          so a pair with many mutual friends, and mutual friends with few friends of their own, is proposed
          more often (the resource-allocation form of triadic closure);
        * ``community`` (half of the rest): a random member of the proposer's community;
-       * ``attribute`` (a quarter of the rest): a random user with the same school or employer;
-       * ``popular`` (the last quarter): a random user in proportion to current degree + 1 (preferential
-         attachment).
+       * ``attribute`` (a quarter of the rest): a random user with the same school or employer (a coin
+         decides when the proposer lists both; a proposer with neither wastes the proposal);
+       * ``popular`` (the last quarter): with probability 0.8 a random end of an existing friendship, so a
+         user in proportion to current degree (preferential attachment), otherwise a random user who has
+         joined.
 
        The proposal becomes a friendship with probability
        ``min(1, 0.12 * exp(1.2 * same_community + 0.9 * same_school + 0.9 * same_employer + 0.5 * same_city))``
