@@ -263,6 +263,9 @@ PAIR_UNION_AS_SUM = PAIR_BODY.format(UNION='degree[u] + degree[v]', WEIGHT='1.0 
 PAIR_LOG10 = PAIR_BODY.format(UNION='degree[u] + degree[v] - common', WEIGHT='1.0 / np.log10(degree[degree > 1])')
 PAIR_RESOURCE_ALLOCATION = PAIR_BODY.format(UNION='degree[u] + degree[v] - common', WEIGHT='1.0 / degree[degree > 1]')
 
+PAIR_KEEPS_DTYPE = PAIR_BODY.replace("A = sp.csr_matrix(A, dtype=np.float64)", "A = sp.csr_matrix(A)").format(
+    UNION='degree[u] + degree[v] - common', WEIGHT='1.0 / np.log(degree[degree > 1])')  # float32 or int A
+
 PAIR_JACCARD_NAN = '''
 def pair_scores(A, user_a, user_b):
     A = sp.csr_matrix(A, dtype=np.float64)
@@ -644,6 +647,7 @@ MUTANTS = [
     _m("ch11_pair_scores", "plausible", "Adamic-Adar with log10", PAIR_LOG10),
     _m("ch11_pair_scores", "plausible", "resource allocation (1/deg) instead of Adamic-Adar", PAIR_RESOURCE_ALLOCATION),
     _m("ch11_pair_scores", "plausible", "Jaccard NaN for two members without friends", PAIR_JACCARD_NAN),
+    _m("ch11_pair_scores", "plausible", "computes in A's dtype (float32 or int weights)", PAIR_KEEPS_DTYPE),
     _m("ch11_pair_scores", "plausible", "Series pairs matched by index label, not position", PAIR_BY_LABEL),
     _m("ch11_pair_scores", "hardcoded", "returns the worked example", PAIR_HARDCODED),
     _m("ch11_attribute_features", "plausible", "two missing values count as a match", ATTR_NAN_MATCHES),
