@@ -131,7 +131,7 @@ def make_watch_log(n_users=2000, n_videos=1000, *, n_days=56, n_factors=8, watch
 
     # 1. tastes
     centres = rng.normal(0.0, 1.0, size=(n_genres, n_factors))
-    band_pref = rng.normal(0.0, 1.0, size=(len(AGE_BANDS), n_genres))
+    band_pref = rng.normal(0.0, 1.5, size=(len(AGE_BANDS), n_genres))
 
     # 2. videos
     genre = rng.choice(n_genres, size=n_videos, p=_GENRE_SHARE / _GENRE_SHARE.sum())
