@@ -351,7 +351,57 @@ def ranking_metrics(recommended, relevant, k, n_items):
     return {"recall": 0.625, "precision": 2 / 3, "map": 0.625, "coverage": 0.7}
 '''
 
-# Lab 7: cap_per_genre -------------------------------------------------------------------------------
+# Lab 7: genre_share -----------------------------------------------------------------------------------
+
+_SHARE_HEAD = '''
+def genre_share(history, videos, user_ids, video_ids):
+    u, v = np.asarray(user_ids), np.asarray(video_ids)
+    if u.shape != v.shape:
+        raise ValueError("lengths differ")
+    out = np.full(len(u), np.nan)
+    if len(history) == 0:
+        return out
+'''
+
+SHARE_COUNTS_PLAYS = _SHARE_HEAD + '''
+    genre = videos.set_index("video_id")["genre"]
+    plays = history.assign(genre=history["video_id"].map(genre).to_numpy())
+    per_genre = plays.groupby(["user_id", "genre"]).size()  # plays, not watched fractions
+    total = plays.groupby("user_id").size().reindex(u).to_numpy()
+    same = per_genre.reindex(pd.MultiIndex.from_arrays([u, genre.reindex(v).to_numpy()])).fillna(0).to_numpy()
+    ok = total > 0
+    out[ok] = same[ok] / total[ok]
+    return out
+'''
+
+SHARE_ZERO_WITHOUT_HISTORY = _SHARE_HEAD + '''
+    genre = videos.set_index("video_id")["genre"]
+    plays = history.assign(genre=history["video_id"].map(genre).to_numpy())
+    per_genre = plays.groupby(["user_id", "genre"])["watch_fraction"].sum()
+    total = plays.groupby("user_id")["watch_fraction"].sum().reindex(u).fillna(0).to_numpy()
+    same = per_genre.reindex(pd.MultiIndex.from_arrays([u, genre.reindex(v).to_numpy()])).fillna(0).to_numpy()
+    return np.where(total > 0, same / np.maximum(total, 1e-12), 0.0)  # no history scored as no interest
+'''
+
+SHARE_GENRE_BY_POSITION = _SHARE_HEAD + '''
+    genre = videos["genre"].to_numpy()  # genres looked up by row position, not by video id
+    plays = history.assign(genre=genre[history["video_id"].to_numpy()])
+    per_genre = plays.groupby(["user_id", "genre"])["watch_fraction"].sum()
+    total = plays.groupby("user_id")["watch_fraction"].sum().reindex(u).to_numpy()
+    same = per_genre.reindex(pd.MultiIndex.from_arrays([u, genre[v]])).fillna(0).to_numpy()
+    ok = total > 0
+    out[ok] = same[ok] / total[ok]
+    return out
+'''
+
+SHARE_HARDCODED = '''
+def genre_share(history, videos, user_ids, video_ids):
+    if len(user_ids) != len(video_ids):
+        raise ValueError("lengths differ")
+    return np.array([2 / 3, 0.0, np.nan])[: len(user_ids)]
+'''
+
+# Lab 8: cap_per_genre -------------------------------------------------------------------------------
 
 _CAP_HEAD = '''
 def cap_per_genre(ranked, genres, k, max_per_genre):
@@ -399,7 +449,7 @@ def cap_per_genre(ranked, genres, k, max_per_genre):
     return np.array([5, 3, 1, 2, 8][:k], dtype=np.int64)
 '''
 
-# Lab 8: content_factors -----------------------------------------------------------------------------
+# Lab 9: content_factors -----------------------------------------------------------------------------
 
 _CONTENT_HEAD = '''
 def content_factors(X_known, V_known, X_new, *, reg=1.0):
@@ -429,7 +479,7 @@ def content_factors(X_known, V_known, X_new, *, reg=1.0):
     return np.array([[9.0 if reg == 0 else 23 / 3]])
 '''
 
-# Lab 9: segment_top_k -------------------------------------------------------------------------------
+# Lab 10: segment_top_k -------------------------------------------------------------------------------
 
 SEGMENT_COUNTS_PLAYS = '''
 def segment_top_k(watches, users, k):
@@ -515,6 +565,10 @@ MUTANTS = [
     _m("ch06_ranking_metrics", "plausible", "coverage counts -1 as a video", METRICS_COVERAGE_COUNTS_EMPTY),
     _m("ch06_ranking_metrics", "plausible", "users without relevant items count as 0", METRICS_EMPTY_USERS_AS_ZERO),
     _m("ch06_ranking_metrics", "hardcoded", "returns the worked example's metrics", METRICS_HARDCODED),
+    _m("ch06_genre_share", "plausible", "counts plays instead of watched fractions", SHARE_COUNTS_PLAYS),
+    _m("ch06_genre_share", "plausible", "0 instead of NaN without history", SHARE_ZERO_WITHOUT_HISTORY),
+    _m("ch06_genre_share", "plausible", "genres looked up by position, not by id", SHARE_GENRE_BY_POSITION),
+    _m("ch06_genre_share", "hardcoded", "returns the worked example's shares", SHARE_HARDCODED),
     _m("ch06_cap_per_genre", "plausible", "short lists not topped up", CAP_NO_FILL),
     _m("ch06_cap_per_genre", "plausible", "cap off by one (<=)", CAP_OFF_BY_ONE),
     _m("ch06_cap_per_genre", "plausible", "tops up from the end of the skipped videos", CAP_FILL_FROM_END),
@@ -693,6 +747,24 @@ def segment_top_k(watches, users, k):
 '''
 
 
+ALT_SHARE_MERGE = '''
+def genre_share(history, videos, user_ids, video_ids):
+    cand = pd.DataFrame({"user_id": np.asarray(user_ids).ravel(), "video_id": np.asarray(video_ids).ravel()})
+    if len(np.asarray(user_ids)) != len(np.asarray(video_ids)):
+        raise ValueError("user_ids and video_ids differ in length")
+    cat = videos[["video_id", "genre"]]
+    h = history[["user_id", "video_id", "watch_fraction"]].merge(cat, on="video_id")
+    totals = h.groupby("user_id", as_index=False)["watch_fraction"].sum().rename(columns={"watch_fraction": "tot"})
+    per = h.groupby(["user_id", "genre"], as_index=False)["watch_fraction"].sum()
+    c = cand.reset_index().merge(cat, on="video_id", how="left")
+    c = c.merge(per, on=["user_id", "genre"], how="left").merge(totals, on="user_id", how="left")
+    c = c.sort_values("index")
+    share = c["watch_fraction"].fillna(0.0).to_numpy() / c["tot"].to_numpy()
+    share[~(c["tot"].to_numpy() > 0)] = np.nan
+    return share.astype(np.float64)
+'''
+
+
 def _alt(answer, why, code):
     return {"answer": answer, "kind": "correct", "why": why, "code": code}
 
@@ -704,6 +776,7 @@ ALTERNATIVES = [
     _alt("ch06_als_implicit", "CSC for the video half, Cholesky solves", ALT_ALS_CHOLESKY),
     _alt("ch06_top_k_unseen", "per-user lexsort over the unseen columns", ALT_TOPK_LEXSORT),
     _alt("ch06_ranking_metrics", "vectorised hits matrix with np.isin", ALT_METRICS_VECTOR),
+    _alt("ch06_genre_share", "merges on the candidates", ALT_SHARE_MERGE),
     _alt("ch06_cap_per_genre", "groupby cumcount instead of a greedy walk", ALT_CAP_CUMCOUNT),
     _alt("ch06_content_factors", "ridge through the SVD", ALT_CONTENT_LSTSQ),
     _alt("ch06_segment_top_k", "plain dicts and sorted", ALT_SEGMENT_DICT),
