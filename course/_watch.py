@@ -194,7 +194,8 @@ def make_watch_log(n_users=2000, n_videos=1000, *, n_days=56, n_factors=8, watch
     fraction = np.where(done, 1.0, np.round(np.maximum(part, 0.01), 3))
 
     order = np.argsort(t, kind="stable")
-    user_of, video_of, t, fraction, mean = user_of[order], video_of[order], t[order], fraction[order], mean[order]
+    user_of, video_of, t = user_of[order], video_of[order], t[order]
+    fraction, mean = fraction[order], mean[order]
 
     def stamp(days):
         return START + pd.to_timedelta(np.round(np.asarray(days, dtype=float) * 86400.0), unit="s")
@@ -220,9 +221,11 @@ def make_watch_log(n_users=2000, n_videos=1000, *, n_days=56, n_factors=8, watch
     if not return_truth:
         return log
     truth = {
-        "user_factors": u_fac, "video_factors": v_fac, "scale": float(scale), "buzz": buzz, "quality": quality,
+        "user_factors": u_fac, "video_factors": v_fac, "scale": float(scale),
+        "buzz": buzz, "quality": quality,
         "clickbait": clickbait, "favourite_genres": [tuple(VIDEO_GENRES[g] for g in f) for f in fav],
-        "cold_start": cold, "expected_fraction": mean, "start": START, "end": START + pd.Timedelta(days=n_days),
+        "cold_start": cold, "expected_fraction": mean,
+        "start": START, "end": START + pd.Timedelta(days=n_days),
         "n_days": n_days,
     }
     return log, truth

@@ -545,7 +545,8 @@ MUTANTS = [
     _m("ch06_popularity_scores", "plausible", "ages rounded down to whole days", POP_WHOLE_DAYS),
     _m("ch06_popularity_scores", "plausible", "counts plays instead of watch fractions", POP_COUNTS_PLAYS),
     _m("ch06_popularity_scores", "hardcoded", "returns the worked example's scores", POP_HARDCODED),
-    _m("ch06_confidence_matrix", "plausible", "stores c = 1 + alpha * r instead of c - 1", CONF_FULL_CONFIDENCE),
+    _m("ch06_confidence_matrix", "plausible", "stores c = 1 + alpha * r instead of c - 1",
+       CONF_FULL_CONFIDENCE),
     _m("ch06_confidence_matrix", "plausible", "keeps explicit zeros", CONF_KEEPS_ZEROS),
     _m("ch06_confidence_matrix", "plausible", "a repeated pair keeps its last play instead of the sum",
        CONF_LAST_PLAY_WINS),
@@ -555,15 +556,19 @@ MUTANTS = [
     _m("ch06_als_implicit", "plausible", "lambda scaled by the number of plays (ALS-WR)", ALS_WEIGHTED_REG),
     _m("ch06_als_implicit", "plausible", "sweeps videos before users", ALS_STALE_USERS),
     _m("ch06_als_implicit", "hardcoded", "returns the worked example's factors", ALS_HARDCODED),
-    _m("ch06_top_k_unseen", "plausible", "argpartition: ties at the cut-off broken arbitrarily", TOPK_ARGPARTITION),
+    _m("ch06_top_k_unseen", "plausible", "argpartition: ties at the cut-off broken arbitrarily",
+       TOPK_ARGPARTITION),
     _m("ch06_top_k_unseen", "plausible", "watched videos scored 0 instead of excluded", TOPK_SEEN_AS_ZERO),
-    _m("ch06_top_k_unseen", "plausible", "reversed ascending sort: ties by the higher index", TOPK_TIES_HIGH_INDEX),
+    _m("ch06_top_k_unseen", "plausible", "reversed ascending sort: ties by the higher index",
+       TOPK_TIES_HIGH_INDEX),
     _m("ch06_top_k_unseen", "hardcoded", "returns the worked example's list", TOPK_HARDCODED),
     _m("ch06_ranking_metrics", "plausible", "AP divided by all relevant items, not min(relevant, k)",
        METRICS_AP_OVER_ALL_RELEVANT),
-    _m("ch06_ranking_metrics", "plausible", "precision divided by the filled slots", METRICS_PRECISION_OVER_FILLED),
+    _m("ch06_ranking_metrics", "plausible", "precision divided by the filled slots",
+       METRICS_PRECISION_OVER_FILLED),
     _m("ch06_ranking_metrics", "plausible", "coverage counts -1 as a video", METRICS_COVERAGE_COUNTS_EMPTY),
-    _m("ch06_ranking_metrics", "plausible", "users without relevant items count as 0", METRICS_EMPTY_USERS_AS_ZERO),
+    _m("ch06_ranking_metrics", "plausible", "users without relevant items count as 0",
+       METRICS_EMPTY_USERS_AS_ZERO),
     _m("ch06_ranking_metrics", "hardcoded", "returns the worked example's metrics", METRICS_HARDCODED),
     _m("ch06_genre_share", "plausible", "counts plays instead of watched fractions", SHARE_COUNTS_PLAYS),
     _m("ch06_genre_share", "plausible", "0 instead of NaN without history", SHARE_ZERO_WITHOUT_HISTORY),
@@ -576,7 +581,8 @@ MUTANTS = [
     _m("ch06_content_factors", "plausible", "ignores reg (plain least squares)", CONTENT_NO_REG),
     _m("ch06_content_factors", "plausible", "lambda multiplied by the number of rows", CONTENT_REG_PER_ROW),
     _m("ch06_content_factors", "hardcoded", "returns the worked example's answer", CONTENT_HARDCODED),
-    _m("ch06_segment_top_k", "plausible", "counts plays instead of summed watch fractions", SEGMENT_COUNTS_PLAYS),
+    _m("ch06_segment_top_k", "plausible", "counts plays instead of summed watch fractions",
+       SEGMENT_COUNTS_PLAYS),
     _m("ch06_segment_top_k", "plausible", "ties broken by the higher video id", SEGMENT_TIES_HIGH_ID),
     _m("ch06_segment_top_k", "plausible", "users looked up by position, not by id", SEGMENT_BY_POSITION),
     _m("ch06_segment_top_k", "hardcoded", "returns the worked example's lists", SEGMENT_HARDCODED),
@@ -754,7 +760,8 @@ def genre_share(history, videos, user_ids, video_ids):
         raise ValueError("user_ids and video_ids differ in length")
     cat = videos[["video_id", "genre"]]
     h = history[["user_id", "video_id", "watch_fraction"]].merge(cat, on="video_id")
-    totals = h.groupby("user_id", as_index=False)["watch_fraction"].sum().rename(columns={"watch_fraction": "tot"})
+    totals = h.groupby("user_id", as_index=False)["watch_fraction"].sum()
+    totals = totals.rename(columns={"watch_fraction": "tot"})
     per = h.groupby(["user_id", "genre"], as_index=False)["watch_fraction"].sum()
     c = cand.reset_index().merge(cat, on="video_id", how="left")
     c = c.merge(per, on=["user_id", "genre"], how="left").merge(totals, on="user_id", how="left")
