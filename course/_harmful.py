@@ -154,7 +154,8 @@ def make_harmful_posts(n_posts=30_000, *, n_authors=None, prevalence=None, image
        post carries one or more words of its harm's lexicon (``HARM_LEXICON``) with a per-harm
        probability (spam and hate usually show in the text, nudity rarely); 1.5 % of harmless posts carry a
        lexicon word too, mostly spam and violence words (a boxing match is a "fight"). With ``obfuscation`` > 0, each lexicon word is
-       written in leetspeak ("fr33") with that probability: the adversarial drift of chapter 05.
+       written in leetspeak ("fr33"; a word without such letters gets a dot, "t.xt") with that probability:
+       the adversarial drift of chapter 05.
     4. **Image.** A standard normal embedding, shifted along one of six benign "style" directions and,
        for each harm present, along that harm's direction (strong for nudity and violence, weak for hate
        and spam). The directions are the same for every seed, as the space of one pretrained image model
@@ -321,7 +322,13 @@ def _texts(rng, labels, obfuscation) -> list[str]:
             lex = HARM_LEXICON[HARM_TYPES[decoy_type[i]]]
             post.append(lex[rng.integers(0, len(lex))])
         if obfuscation > 0:
-            post = [w.translate(_LEET) if w in lexicon and rng.random() < obfuscation else w for w in post]
+            post = [_obfuscate(w) if w in lexicon and rng.random() < obfuscation else w for w in post]
         order = rng.permutation(len(post))
         out.append(" ".join(post[o] for o in order))
     return out
+
+
+def _obfuscate(word: str) -> str:
+    """Leetspeak ("free" -> "fr33"); a word without such letters gets a dot inside ("txt" -> "t.xt")."""
+    out = word.translate(_LEET)
+    return out if out != word else word[0] + "." + word[1:]
