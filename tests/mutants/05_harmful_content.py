@@ -307,6 +307,94 @@ def prevalence_interval(harmful, z=1.96):''' + _W_CHECKS + '''
     return p, float(max(0.0, (-b - root) / (2 * a))), float(min(1.0, (-b + root) / (2 * a)))
 '''
 
+# Lab 2: fuse_log_odds -----------------------------------------------------------------------------
+
+_F_CHECKS = '''
+    a = np.asarray(p_text, dtype=float)
+    b = np.asarray(p_image, dtype=float)
+    prior = np.asarray(prior, dtype=float)
+    for name, x in (("p_text", a), ("p_image", b)):
+        if np.isnan(x).any() or (x < 0).any() or (x > 1).any():
+            raise ValueError(f"{name} must lie in [0, 1]")
+    if np.isnan(prior).any() or (prior <= 0).any() or (prior >= 1).any():
+        raise ValueError("prior must lie in (0, 1)")
+'''
+
+FUSE_NO_PRIOR = '''
+def fuse_log_odds(p_text, p_image, prior):''' + _F_CHECKS + '''
+    a, b = np.clip(a, 1e-9, 1 - 1e-9), np.clip(b, 1e-9, 1 - 1e-9)
+    z = np.log(a / (1 - a)) + np.log(b / (1 - b))  # the prior counted twice
+    return 1 / (1 + np.exp(-z))
+'''
+
+FUSE_MEAN = '''
+def fuse_log_odds(p_text, p_image, prior):''' + _F_CHECKS + '''
+    return np.broadcast_to((a + b) / 2, np.broadcast_shapes(a.shape, b.shape, prior.shape)).astype(np.float64)
+'''
+
+FUSE_NO_CLIP = '''
+def fuse_log_odds(p_text, p_image, prior):''' + _F_CHECKS + '''
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.log(a / (1 - a)) + np.log(b / (1 - b)) - np.log(prior / (1 - prior))
+        return 1 / (1 + np.exp(-z))
+'''
+
+FUSE_HARDCODED = '''
+def fuse_log_odds(p_text, p_image, prior):''' + _F_CHECKS + '''
+    shape = np.broadcast_shapes(a.shape, b.shape, prior.shape)
+    out = np.where(np.broadcast_to(a, shape) == 0.2, 0.7333333333333333, 0.0396)
+    return out.astype(np.float64)
+'''
+
+ALT_FUSE_ODDS = '''
+def fuse_log_odds(p_text, p_image, prior):''' + _F_CHECKS + '''
+    a, b = np.clip(a, 1e-9, 1 - 1e-9), np.clip(b, 1e-9, 1 - 1e-9)
+    odds = (a / (1 - a)) * (b / (1 - b)) * ((1 - prior) / prior)
+    return odds / (1 + odds)
+'''
+
+# Lab 5: per_class_ap ------------------------------------------------------------------------------
+
+_C_CHECKS = '''
+    Y = np.asarray(Y_true, dtype=float)
+    S = np.asarray(P, dtype=float)
+    names = list(names)
+    if Y.ndim != 2 or Y.shape != S.shape or len(names) != Y.shape[1] or Y.sum() == 0:
+        raise ValueError("bad input")
+'''
+
+PCA_NAN_AS_ZERO = '''
+def per_class_ap(Y_true, P, names):''' + _C_CHECKS + '''
+    per = [average_precision(Y[:, j], S[:, j]) if Y[:, j].sum() else np.nan for j in range(Y.shape[1])]
+    macro = float(np.mean(np.nan_to_num(per)))  # a class without positives counts as 0
+    return pd.Series(per + [macro, average_precision(Y.ravel(), S.ravel())], index=names + ["macro", "micro"])
+'''
+
+PCA_MICRO_MEAN = '''
+def per_class_ap(Y_true, P, names):''' + _C_CHECKS + '''
+    per = [average_precision(Y[:, j], S[:, j]) if Y[:, j].sum() else np.nan for j in range(Y.shape[1])]
+    w = Y.sum(axis=0)
+    micro = float(np.nansum(np.array(per) * w) / w.sum())  # prevalence-weighted mean, not pooled
+    return pd.Series(per + [float(np.nanmean(per)), micro], index=names + ["macro", "micro"])
+'''
+
+PCA_HARDCODED = '''
+def per_class_ap(Y_true, P, names):''' + _C_CHECKS + '''
+    k = len(names)
+    return pd.Series([5 / 6] + [np.nan] * (k - 1) + [5 / 6, 0.7], index=names + ["macro", "micro"])
+'''
+
+ALT_PCA_STACKED = '''
+def per_class_ap(Y_true, P, names):''' + _C_CHECKS + '''
+    table = {}
+    for j, name in enumerate(names):
+        table[name] = average_precision(Y[:, j], S[:, j]) if Y[:, j].any() else float("nan")
+    values = pd.Series(table, dtype=np.float64)
+    pooled = average_precision(np.concatenate([Y[:, j] for j in range(Y.shape[1])]),
+                               np.concatenate([S[:, j] for j in range(S.shape[1])]))
+    return pd.concat([values, pd.Series({"macro": values.mean(skipna=True), "micro": pooled})]).astype(np.float64)
+'''
+
 
 def _m(answer, kind, why, code):
     return {"answer": answer, "kind": kind, "why": why, "code": code}
@@ -317,6 +405,10 @@ MUTANTS = [
     _m("ch05_hash_features", "plausible", "does not lower-case", HASH_NO_LOWER),
     _m("ch05_hash_features", "plausible", "splits on spaces, keeps punctuation", HASH_SPLIT_SPACES),
     _m("ch05_hash_features", "hardcoded", "returns the worked example", HASH_HARDCODED),
+    _m("ch05_fuse_log_odds", "plausible", "prior counted twice", FUSE_NO_PRIOR),
+    _m("ch05_fuse_log_odds", "plausible", "averages the probabilities", FUSE_MEAN),
+    _m("ch05_fuse_log_odds", "plausible", "no clipping: 0 and 1 give NaN", FUSE_NO_CLIP),
+    _m("ch05_fuse_log_odds", "hardcoded", "returns the worked examples", FUSE_HARDCODED),
     _m("ch05_pr_curve", "plausible", "one point per item: ties not flagged together", PR_PER_ITEM),
     _m("ch05_pr_curve", "plausible", "takes the first item of each tie run", PR_UNSTABLE_TIES),
     _m("ch05_pr_curve", "plausible", "thresholds from low to high", PR_ASCENDING),
@@ -325,6 +417,9 @@ MUTANTS = [
     _m("ch05_average_precision", "plausible", "interpolated precision", AP_INTERPOLATED),
     _m("ch05_average_precision", "plausible", "ties broken by input order", AP_PER_ITEM),
     _m("ch05_average_precision", "hardcoded", "returns the worked example", AP_HARDCODED),
+    _m("ch05_per_class_ap", "plausible", "a class without positives counts as 0 in the macro", PCA_NAN_AS_ZERO),
+    _m("ch05_per_class_ap", "plausible", "micro as a prevalence-weighted mean", PCA_MICRO_MEAN),
+    _m("ch05_per_class_ap", "hardcoded", "returns the worked example", PCA_HARDCODED),
     _m("ch05_threshold_for_precision", "plausible", "stops at the first dip in precision", T_FIRST_DROP),
     _m("ch05_threshold_for_precision", "plausible", "strict inequality", T_STRICT),
     _m("ch05_threshold_for_precision", "hardcoded", "looks the example targets up", T_HARDCODED),
@@ -344,8 +439,10 @@ def _alt(answer, why, code):
 
 ALTERNATIVES = [
     _alt("ch05_hash_features", "Counter per text, CSR built from indptr", ALT_HASH_COUNTER),
+    _alt("ch05_fuse_log_odds", "product of odds", ALT_FUSE_ODDS),
     _alt("ch05_pr_curve", "np.unique on negated scores and bincount", ALT_PR_UNIQUE),
     _alt("ch05_average_precision", "mean over positives of the precision where each enters", ALT_AP_MEAN_OVER_POSITIVES),
+    _alt("ch05_per_class_ap", "dict of classes, pooled by concatenating columns", ALT_PCA_STACKED),
     _alt("ch05_threshold_for_precision", "scan from the lowest threshold up", ALT_T_REVERSED_SCAN),
     _alt("ch05_review_queue", "lexsort on (position, -priority)", ALT_Q_LEXSORT),
     _alt("ch05_prevalence_interval", "roots of the score equation", ALT_W_QUADRATIC),
