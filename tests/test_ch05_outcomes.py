@@ -68,7 +68,7 @@ def platform_results(seed):
     def mean_ap(X, labels, rows):
         aps, probs = [], []
         for j in range(Y.shape[1]):
-            m = LogisticRegression(max_iter=500).fit(X[rows], labels[rows, j])
+            m = LogisticRegression(solver="newton-cg", max_iter=500).fit(X[rows], labels[rows, j])
             probs.append(m.predict_proba(X[test])[:, 1])
             aps.append(average_precision_score(Y[test, j], probs[-1]))
         return float(np.mean(aps)), np.column_stack(probs)
