@@ -353,6 +353,13 @@ def fuse_log_odds(p_text, p_image, prior):''' + _F_CHECKS + '''
     return odds / (1 + odds)
 '''
 
+ALT_FUSE_SCIPY = '''
+def fuse_log_odds(p_text, p_image, prior):''' + _F_CHECKS + '''
+    lo, hi = 1e-9, 1 - 1e-9
+    z = scipy.special.logit(np.clip(a, lo, hi)) + scipy.special.logit(np.clip(b, lo, hi)) - scipy.special.logit(prior)
+    return scipy.special.expit(z).astype(np.float64)
+'''
+
 # Lab 5: per_class_ap ------------------------------------------------------------------------------
 
 _C_CHECKS = '''
@@ -440,6 +447,7 @@ def _alt(answer, why, code):
 ALTERNATIVES = [
     _alt("ch05_hash_features", "Counter per text, CSR built from indptr", ALT_HASH_COUNTER),
     _alt("ch05_fuse_log_odds", "product of odds", ALT_FUSE_ODDS),
+    _alt("ch05_fuse_log_odds", "scipy.special.logit and expit", ALT_FUSE_SCIPY),
     _alt("ch05_pr_curve", "np.unique on negated scores and bincount", ALT_PR_UNIQUE),
     _alt("ch05_average_precision", "mean over positives of the precision where each enters", ALT_AP_MEAN_OVER_POSITIVES),
     _alt("ch05_per_class_ap", "dict of classes, pooled by concatenating columns", ALT_PCA_STACKED),
