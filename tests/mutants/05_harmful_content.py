@@ -402,6 +402,59 @@ def per_class_ap(Y_true, P, names):''' + _C_CHECKS + '''
     return pd.concat([values, pd.Series({"macro": values.mean(skipna=True), "micro": pooled})]).astype(np.float64)
 '''
 
+# Lab 9: view_weighted_prevalence ------------------------------------------------------------------
+
+_V_CHECKS = '''
+    if isinstance(z, bool) or not isinstance(z, (int, float, np.integer, np.floating)):
+        raise TypeError("z must be a number")
+    if not np.isfinite(z) or z <= 0:
+        raise ValueError("z must be positive")
+    y = np.asarray(harmful, dtype=float)
+    v = np.asarray(views, dtype=float)
+    if y.ndim != 1 or v.ndim != 1 or len(y) != len(v) or len(y) < 2:
+        raise ValueError("bad shapes")
+    if not np.all((y == 0) | (y == 1)) or np.isnan(v).any() or (v < 0).any() or v.sum() == 0:
+        raise ValueError("bad values")
+    n = len(y)
+'''
+
+V_UNWEIGHTED = '''
+def view_weighted_prevalence(harmful, views, z=1.96):''' + _V_CHECKS + '''
+    p = float(y.mean())  # share of posts, views ignored
+    se = np.sqrt(p * (1 - p) / n)
+    return p, float(max(0.0, p - z * se)), float(min(1.0, p + z * se))
+'''
+
+V_NO_MEAN_DIVISION = '''
+def view_weighted_prevalence(harmful, views, z=1.96):''' + _V_CHECKS + '''
+    r = float((v * y).sum() / v.sum())
+    se = np.sqrt(np.sum((y - r) ** 2) / (n * (n - 1)))  # forgets the view weights in the variance
+    return r, float(max(0.0, r - z * se)), float(min(1.0, r + z * se))
+'''
+
+V_N_SQUARED = '''
+def view_weighted_prevalence(harmful, views, z=1.96):''' + _V_CHECKS + '''
+    r = float((v * y).sum() / v.sum())
+    se = np.sqrt(np.sum((v * (y - r)) ** 2) / n ** 2) / v.mean()  # n^2 instead of n(n - 1)
+    return r, float(max(0.0, r - z * se)), float(min(1.0, r + z * se))
+'''
+
+V_HARDCODED = '''
+def view_weighted_prevalence(harmful, views, z=1.96):''' + _V_CHECKS + '''
+    r = float((v * y).sum() / v.sum())
+    return r, 0.0, 0.2200855998
+'''
+
+ALT_V_COVARIANCE = '''
+def view_weighted_prevalence(harmful, views, z=1.96):''' + _V_CHECKS + '''
+    w = v * y
+    r = float(w.sum() / v.sum())
+    c = np.cov(np.vstack([w, v]), ddof=1)
+    var = (c[0, 0] - 2 * r * c[0, 1] + r * r * c[1, 1]) / n / v.mean() ** 2
+    se = float(np.sqrt(max(var, 0.0)))
+    return r, float(max(0.0, r - z * se)), float(min(1.0, r + z * se))
+'''
+
 
 def _m(answer, kind, why, code):
     return {"answer": answer, "kind": kind, "why": why, "code": code}
@@ -437,6 +490,10 @@ MUTANTS = [
     _m("ch05_prevalence_interval", "plausible", "Wald interval", W_WALD),
     _m("ch05_prevalence_interval", "plausible", "Wilson without the z^2/4n^2 term", W_NO_CORRECTION),
     _m("ch05_prevalence_interval", "hardcoded", "returns the worked examples", W_HARDCODED),
+    _m("ch05_view_weighted_prevalence", "plausible", "share of posts, views ignored", V_UNWEIGHTED),
+    _m("ch05_view_weighted_prevalence", "plausible", "variance without the view weights", V_NO_MEAN_DIVISION),
+    _m("ch05_view_weighted_prevalence", "plausible", "n squared instead of n(n - 1)", V_N_SQUARED),
+    _m("ch05_view_weighted_prevalence", "hardcoded", "returns the worked example's interval", V_HARDCODED),
 ]
 
 
@@ -454,4 +511,5 @@ ALTERNATIVES = [
     _alt("ch05_threshold_for_precision", "scan from the lowest threshold up", ALT_T_REVERSED_SCAN),
     _alt("ch05_review_queue", "lexsort on (position, -priority)", ALT_Q_LEXSORT),
     _alt("ch05_prevalence_interval", "roots of the score equation", ALT_W_QUADRATIC),
+    _alt("ch05_view_weighted_prevalence", "sample variances and covariance (delta method)", ALT_V_COVARIANCE),
 ]
