@@ -676,6 +676,60 @@ def assemble_feed(post_ids, author_ids, scores, age_h, *, max_run=2, max_age_h=4
 '''
 
 
+PROP_KEEPS_FAR_SLOTS = '''
+def position_propensity(position, click, *, n_positions):
+    pos = np.asarray(position).astype(np.int64)
+    y = np.asarray(click, dtype=float)
+    if pos.shape != y.shape:
+        raise ValueError("position and click must have the same length")
+    shown = np.bincount(pos, minlength=n_positions).astype(float)  # slots beyond n_positions kept
+    clicks = np.bincount(pos, weights=y, minlength=n_positions)
+    if shown[0] == 0 or clicks[0] == 0:
+        raise ValueError("slot 0 needs a click")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(shown > 0, clicks / shown, np.nan)
+    return rate / rate[0]
+'''
+
+SCORE_NO_NAN_CHECK = '''
+def engagement_score(P, weights):
+    if not weights:
+        raise ValueError("weights must name at least one task")
+    for task in weights:
+        if task not in P.columns:
+            raise ValueError(f"P has no column for task {task!r}")
+    return np.nansum([float(w) * P[t].to_numpy(dtype=float) for t, w in weights.items()], axis=0)  # NaN as 0
+'''
+
+FEED_PINS_AFTER = '''
+def assemble_feed(post_ids, author_ids, scores, age_h, *, max_run=2, max_age_h=48.0, pinned=None):
+    ids, authors = np.asarray(post_ids).astype(np.int64), np.asarray(author_ids).astype(np.int64)
+    s, age = np.asarray(scores, dtype=np.float64), np.asarray(age_h, dtype=np.float64)
+    if not len(ids) == len(authors) == len(s) == len(age):
+        raise ValueError("lengths differ")
+    if np.isnan(s).any():
+        raise ValueError("NaN score")
+    if max_run < 1:
+        raise ValueError("max_run must be at least 1")
+    pinned = {} if pinned is None else {int(k): int(v) for k, v in pinned.items()}
+    fresh = np.flatnonzero(age <= max_age_h)
+    if any(slot < 0 or slot >= len(fresh) + len(pinned) for slot in pinned):
+        raise ValueError("pinned slot out of range")
+    remaining = sorted(fresh.tolist(), key=lambda i: (-s[i], i))
+    feed, owner = [], []
+    while remaining:  # the posts first, the pinned items inserted afterwards
+        recent = owner[-max_run:]
+        blocked = recent[0] if len(recent) == max_run and all(a == recent[0] for a in recent) else None
+        pick = next((j for j, i in enumerate(remaining) if authors[i] != blocked), 0)
+        i = remaining.pop(pick)
+        feed.append(int(ids[i]))
+        owner.append(int(authors[i]))
+    for slot in sorted(pinned):
+        feed.insert(slot, pinned[slot])
+    return np.array(feed, dtype=np.int64)
+'''
+
+
 def _m(answer, kind, why, code):
     return {"answer": answer, "kind": kind, "why": why, "code": code}
 
@@ -701,6 +755,7 @@ MUTANTS = [
     _m("ch10_engagement_score", "plausible", "negative weights dropped", SCORE_CLIPS_NEGATIVE),
     _m("ch10_engagement_score", "plausible", "columns without a weight count with weight 1",
        SCORE_UNWEIGHTED_EXTRAS),
+    _m("ch10_engagement_score", "plausible", "NaN treated as 0", SCORE_NO_NAN_CHECK),
     _m("ch10_engagement_score", "hardcoded", "returns the worked example", SCORE_HARDCODED),
     _m("ch10_per_task_auc", "plausible", "ties ranked by row order instead of averaged", AUC_ORDINAL_RANKS),
     _m("ch10_per_task_auc", "plausible", "a single-class task gets 0.5", AUC_ONE_CLASS_HALF),
@@ -708,6 +763,7 @@ MUTANTS = [
     _m("ch10_per_task_auc", "hardcoded", "returns the worked example", AUC_HARDCODED),
     _m("ch10_position_propensity", "plausible", "relative to the overall click rate", PROP_OVER_MEAN),
     _m("ch10_position_propensity", "plausible", "click counts instead of rates", PROP_CLICK_COUNTS),
+    _m("ch10_position_propensity", "plausible", "slots beyond n_positions kept", PROP_KEEPS_FAR_SLOTS),
     _m("ch10_position_propensity", "hardcoded", "returns the worked example", PROP_HARDCODED),
     _m("ch10_ipw_dcg", "plausible", "ties broken by row order, not logged slot", IPW_TIES_BY_ROW),
     _m("ch10_ipw_dcg", "plausible", "unstable sort of tied scores", IPW_TIES_UNSTABLE),
@@ -722,6 +778,7 @@ MUTANTS = [
     _m("ch10_assemble_feed", "plausible", "a run continues across a pinned slot", FEED_PIN_KEEPS_RUN),
     _m("ch10_assemble_feed", "plausible", "allows max_run + 1 in a row", FEED_RUN_OFF_BY_ONE),
     _m("ch10_assemble_feed", "plausible", "stops when only a blocked author is left", FEED_DROPS_BLOCKED),
+    _m("ch10_assemble_feed", "plausible", "pinned items inserted after the greedy pass", FEED_PINS_AFTER),
     _m("ch10_assemble_feed", "hardcoded", "the visible examples, a plain sort otherwise", FEED_HARDCODED),
 ]
 
