@@ -5,13 +5,14 @@ random_state=None)``, one numpy Generator for every draw, documented shapes, and
 (such as the ground truth a lab is checked against) only behind an opt-in flag.
 Each chapter's data lives in a private module and is re-exported here.
 """
-from . import _ads, _blurring, _events, _notifications, _video, _visual
+from . import _ads, _blurring, _events, _listings, _notifications, _video, _visual
 from ._ads import *  # noqa: F401,F403  (chapter 08)
 from ._blurring import *  # noqa: F401,F403  (chapter 03)
 from ._events import *  # noqa: F401,F403  (chapter 07)
+from ._listings import *  # noqa: F401,F403  (chapter 09)
 from ._notifications import *  # noqa: F401,F403  (chapter 01)
 from ._video import *  # noqa: F401,F403  (chapter 04)
 from ._visual import *  # noqa: F401,F403  (chapter 02)
 
 __all__ = sorted({*_notifications.__all__, *_visual.__all__, *_blurring.__all__, *_video.__all__,
-                  *_events.__all__, *_ads.__all__})
+                  *_events.__all__, *_ads.__all__, *_listings.__all__})
