@@ -400,6 +400,32 @@ TRAIN_UNSEEDED = _TRAIN.format(rng="np.random.default_rng()",
                                update="w_in, w_out, loss = sgns_step(w_in, w_out, centres[b], contexts[b], neg, lr)",
                                weight="len(b)", norm="len(order)")
 
+TRAIN_UNWEIGHTED_MEAN = '''
+def train_sgns(centres, contexts, market_of, probs, *, dim=32, k=5, epochs=5, lr=0.05, batch_size=1024,
+               random_state=None):
+    rng = np.random.default_rng(random_state)
+    centres, contexts = np.asarray(centres), np.asarray(contexts)
+    n = len(market_of)
+    w_in = (rng.random((n, dim)) - 0.5) / dim
+    w_out = np.zeros((n, dim))
+    losses = []
+    for epoch in range(epochs):
+        order = rng.permutation(len(centres))
+        batch_losses = []
+        for s in range(0, len(order), batch_size):
+            b = order[s:s + batch_size]
+            neg = sample_negatives(centres[b], market_of, probs, k, rng)
+            w_in, w_out, loss = sgns_step(w_in, w_out, centres[b], contexts[b], neg, lr * (1 - epoch / epochs))
+            batch_losses.append(loss)
+        losses.append(np.mean(batch_losses))  # the short last batch counts as much as a full one
+    return w_in, np.array(losses)
+'''
+
+TRAIN_RANDOM_W_OUT = _TRAIN.replace("w_out = np.zeros((n, dim))", "w_out = (rng.random((n, dim)) - 0.5) / dim").format(
+    rng="np.random.default_rng(random_state)",
+    update="w_in, w_out, loss = sgns_step(w_in, w_out, centres[b], contexts[b], neg, lr)",
+    weight="len(b)", norm="len(order)")
+
 TRAIN_HARDCODED = '''
 def train_sgns(centres, contexts, market_of, probs, *, dim=32, k=5, epochs=5, lr=0.05, batch_size=1024,
                random_state=None):
@@ -417,11 +443,8 @@ def train_sgns(centres, contexts, market_of, probs, *, dim=32, k=5, epochs=5, lr
     history = []
     for _ in range(epochs):
         idx = gen.permutation(len(cen))
-        n_batches = max(1, int(np.ceil(len(idx) / batch_size)))
         seen, total = 0, 0.0
-        for batch in np.array_split(idx, n_batches):
-            if len(batch) == 0:
-                continue
+        for batch in (idx[i:i + batch_size] for i in range(0, len(idx), batch_size)):
             neg = sample_negatives(cen[batch], market_of, probs, k, gen)
             w_in, w_out, loss = sgns_step(w_in, w_out, cen[batch], ctx[batch], neg, lr)  # constant rate
             total += loss * len(batch)
@@ -586,6 +609,26 @@ COLD_IGNORES_ROOM = _COLD.format(**{**_COLD_OK, "room_rule": "True"})
 COLD_INCLUDES_COLD = _COLD.format(**{**_COLD_OK, "same": "np.ones(len(warm), dtype=bool) & (np.arange(len(warm)) != i)"})
 COLD_TIES_TO_HIGHER = _COLD.format(**{**_COLD_OK, "order": "np.lexsort((-pool, d))"})
 COLD_FALLBACK_ANY_MARKET = _COLD.format(**{**_COLD_OK, "fallback": "warm & (room == room[i])"})
+COLD_TOPS_UP = '''
+def cold_start_embeddings(emb, listings, warm, k=3):
+    if k < 1:
+        raise ValueError("k must be >= 1")
+    base = np.asarray(emb, dtype=np.float64)
+    out = base.copy()
+    warm = np.asarray(warm, dtype=bool)
+    market, room = listings["market"].to_numpy(), listings["room_type"].to_numpy()
+    x, y = listings["x_km"].to_numpy(dtype=float), listings["y_km"].to_numpy(dtype=float)
+    for i in np.flatnonzero(~warm):
+        same = warm & (market == market[i])
+        if not same.any():
+            raise ValueError("no warm listing in the market")
+        pool = np.flatnonzero(same)
+        d = np.hypot(x[pool] - x[i], y[pool] - y[i])
+        other = (room[pool] != room[i]).astype(int)  # same room type first, then others to make up k
+        out[i] = base[pool[np.lexsort((pool, d, other))][:k]].mean(axis=0)
+    return out
+'''
+
 COLD_BY_LABEL = '''
 def cold_start_embeddings(emb, listings, warm, k=3):
     if k < 1:
@@ -677,6 +720,8 @@ MUTANTS = [
     _m("ch09_train_sgns", "plausible", "the step's result is never kept", TRAIN_NO_UPDATE),
     _m("ch09_train_sgns", "plausible", "epoch loss summed over batches, not a mean per pair", TRAIN_SUM_OF_BATCH_LOSSES),
     _m("ch09_train_sgns", "plausible", "random_state ignored", TRAIN_UNSEEDED),
+    _m("ch09_train_sgns", "plausible", "epoch loss an unweighted mean of batch losses", TRAIN_UNWEIGHTED_MEAN),
+    _m("ch09_train_sgns", "plausible", "w_out starts random instead of zero", TRAIN_RANDOM_W_OUT),
     _m("ch09_train_sgns", "hardcoded", "random vectors and made-up losses", TRAIN_HARDCODED),
     _m("ch09_most_similar", "plausible", "ties reversed by argsort()[::-1]", SIM_REVERSED),
     _m("ch09_most_similar", "plausible", "unstable sort of tied similarities", SIM_UNSTABLE),
@@ -695,6 +740,7 @@ MUTANTS = [
     _m("ch09_cold_start", "plausible", "equal distances go to the higher row", COLD_TIES_TO_HIGHER),
     _m("ch09_cold_start", "plausible", "fallback ignores the market", COLD_FALLBACK_ANY_MARKET),
     _m("ch09_cold_start", "plausible", "index labels used as row numbers", COLD_BY_LABEL),
+    _m("ch09_cold_start", "plausible", "too few of the room type: topped up with other types", COLD_TOPS_UP),
     _m("ch09_cold_start", "hardcoded", "returns the worked example", COLD_HARDCODED),
 ]
 
@@ -709,7 +755,7 @@ ALTERNATIVES = [
     _alt("ch09_negative_probs", "in log space", ALT_PROBS_LOGS),
     _alt("ch09_sample_negatives", "inverse-CDF sampling with searchsorted", ALT_NEG_INVERSE_CDF),
     _alt("ch09_sgns_step", "a loop over pairs, gradients accumulated in float64", ALT_STEP_LOOP),
-    _alt("ch09_train_sgns", "constant learning rate, np.array_split batches", ALT_TRAIN_CONSTANT_LR),
+    _alt("ch09_train_sgns", "constant learning rate, uniform draw, a generator of batches", ALT_TRAIN_CONSTANT_LR),
     _alt("ch09_most_similar", "one query at a time with lexsort", ALT_SIM_LEXSORT),
     _alt("ch09_booking_rank", "sorted candidates and searchsorted", ALT_RANK_AVERAGE),
     _alt("ch09_cold_start", "a distance matrix and a stable argsort", ALT_COLD_MATRIX),
