@@ -22,7 +22,7 @@ VALUES = [
     pd.Series(pd.Categorical(["a", "b", "a"])), pd.Series(pd.array([1, None], dtype="Int64")),
     pd.DataFrame({"a": [1, 2], "b": ["x", "y"], "t": pd.to_datetime(["2026-01-01", "2026-02-01"])},
                  index=pd.Index(["r1", "r2"], name="id")),
-    pd.RangeIndex(3, 10, 2), sp.csr_matrix(np.eye(3)), 1 + 2j,
+    pd.RangeIndex(3, 10, 2), sp.csr_matrix(np.eye(3)), 1 + 2j, np.random.default_rng(4),
     # long homogeneous sequences travel as one block: each kind must still come back exactly
     [0.5, -0.0, float("nan"), float("inf")] * 3, list(range(-5, 20)), [2**63, 1, 2, 3, 4, 5, 6, 7, 8],
     list(np.arange(12, dtype=np.int8)), list(np.linspace(0, 1, 9, dtype=np.float32)), tuple(np.arange(9)),
@@ -43,6 +43,8 @@ def _same(a, b) -> bool:
         return a.dtype == b.dtype and a.shape == b.shape and bool((a == b).all())
     if sp.issparse(a):
         return (a != b).nnz == 0
+    if isinstance(a, np.random.Generator):
+        return a.bit_generator.state == b.bit_generator.state and a.random() == b.random()
     if isinstance(a, (list, tuple)):  # element types and reprs: NaN, -0.0 and numpy scalar types count
         return [(type(x), repr(x)) for x in a] == [(type(x), repr(x)) for x in b]
     return a == b
@@ -74,6 +76,8 @@ def test_plain_data_round_trips_exactly_through_json(value):
     {"t": "list", "fast": []},
     {"t": "ext", "dtype": "Int64", "plain": ["a"]},
     {"t": "ndo", "shape": [2], "plain": ["a"]},
+    {"t": "rng", "state": {"t": "dict", "items": [["bit_generator", "RandomState"]]}},
+    {"t": "rng", "state": {"t": "dict", "items": [["bit_generator", "PCG64"], ["state", 3]]}},
     [1, 2],
 ])
 def test_decoding_rejects_anything_but_valid_plain_data(bad):
@@ -248,3 +252,17 @@ def test_library_classes_and_functions_cross_by_name_and_a_rebound_name_that_can
     assert statuses[3] == "ok", _error(cells[3])
     assert "False" in cells[4].outputs[0]["text"], "a test's rebinding to a value that cannot cross removes the name"
     assert statuses[5] == "error" and "cannot send" in _error(cells[5])
+
+
+def test_a_random_generator_crosses_by_state_and_draws_made_by_the_learner_advance_the_tests_copy(tmp_path):
+    statuses, cells = _run(tmp_path, [
+        ("learner", "import numpy as np\n"
+                    "def draw(rng, n):\n    return rng.integers(0, 1000, n)\n"),
+        ("test", "_g = np.random.default_rng(5)\n_first = draw(_g, 4)\n_second = draw(_g, 4)\n"
+                 "_ref = np.random.default_rng(5)\n"
+                 "np.testing.assert_array_equal(_first, _ref.integers(0, 1000, 4))\n"
+                 "np.testing.assert_array_equal(_second, _ref.integers(0, 1000, 4))\n"
+                 "_m = np.random.Generator(np.random.MT19937(3))\n"
+                 "np.testing.assert_array_equal(draw(_m, 3), np.random.Generator(np.random.MT19937(3)).integers(0, 1000, 3))"),
+    ])
+    assert statuses[1] == "ok", _error(cells[1])

@@ -250,7 +250,7 @@ _MUTABLE = (list, dict, set)
 
 def _is_mutable(x) -> bool:
     mod = type(x).__module__ or ""
-    return isinstance(x, _MUTABLE) or type(x).__name__ in ("ndarray", "DataFrame", "Series") and (
+    return isinstance(x, _MUTABLE) or type(x).__name__ in ("ndarray", "DataFrame", "Series", "Generator") and (
         mod.startswith("numpy") or mod.startswith("pandas"))
 
 

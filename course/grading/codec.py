@@ -3,10 +3,10 @@
 :func:`encode` turns a value into JSON-compatible data; :func:`decode` turns such data back into a
 value. Only plain data crosses: None, bools, numbers (NaN and infinities included), strings, bytes,
 lists, tuples, dicts, sets, numpy scalars and arrays of fixed-size dtypes (never ``object`` or
-structured dtypes as raw memory, never pickle), pandas Series, DataFrames, Index and scalar types,
-scipy sparse matrices, and dates. Whatever else a side holds travels as a *reference* that the sender
-turns into a handle (``ref_for``) and the receiver into a proxy (``proxy_for``); see
-:mod:`course.grading.trusted`.
+structured dtypes as raw memory, never pickle), numpy random Generators (by their state), pandas
+Series, DataFrames, Index and scalar types, scipy sparse matrices, and dates. Whatever else a side
+holds travels as a *reference* that the sender turns into a handle (``ref_for``) and the receiver into
+a proxy (``proxy_for``); see :mod:`course.grading.trusted`.
 
 Decoding is strict: unknown tags, dtypes outside the allow-list, inconsistent sizes and deep or huge
 structures raise :class:`CodecError`. Nothing is ever evaluated or unpickled.
@@ -64,6 +64,7 @@ def _float(x: float):
 
 
 _PLAIN_SCALARS = (str, bool, type(None))
+_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 _FAST_KINDS = set("biufc")  # numpy scalars a homogeneous list may carry as one block of bytes
 
 
@@ -229,6 +230,11 @@ def encode(value, ref_for: Callable[[object], dict] | None = None, *, _depth: in
         return {"t": type(value).__name__, "iso": value.isoformat()}
     if type(value) is slice:
         return {"t": "slice", "v": [enc(value.start), enc(value.stop), enc(value.step)]}
+    if type(value) is np.random.Generator:  # its state is plain data: a copy draws what the original would
+        bitgen = value.bit_generator
+        if type(bitgen).__name__ not in _BIT_GENERATORS:
+            raise CodecError(f"a Generator over {type(bitgen).__name__} cannot be sent")
+        return {"t": "rng", "state": enc(bitgen.state)}
     mod = type(value).__module__ or ""
     if mod.startswith("pandas"):
         out = _encode_pandas(value, enc, budget)
@@ -479,6 +485,14 @@ def _decode_tagged(t, data, dec, proxy_for, budget):
         return _decode_pandas(t, data, dec)
     if t == "sparse":
         return _decode_sparse(data, dec)
+    if t == "rng":
+        state = dec(data.get("state"))
+        name = state.get("bit_generator") if isinstance(state, dict) else None
+        if name not in _BIT_GENERATORS:
+            raise CodecError("bad random generator")
+        bitgen = getattr(np.random, name)()
+        bitgen.state = state  # numpy validates it (a ValueError or TypeError becomes a CodecError)
+        return np.random.Generator(bitgen)
     if t == "iter":  # a one-pass iterable (a generator) that a test hands to the learner's code
         items = data.get("items")
         if not isinstance(items, list):

@@ -234,6 +234,23 @@ def sample_negatives(centres, market_of, probs, k, rng):
     return out
 '''
 
+NEG_GENERATOR_IGNORED = '''
+def sample_negatives(centres, market_of, probs, k, rng):
+    if k < 1:
+        raise ValueError("k must be >= 1")
+    gen = np.random.default_rng(rng if isinstance(rng, (int, np.integer)) else None)  # a Generator is not used
+    centres, market_of, probs = np.asarray(centres), np.asarray(market_of), np.asarray(probs, dtype=float)
+    out = np.empty((len(centres), k), dtype=np.int64)
+    for m in np.unique(market_of[centres]):
+        rows = np.flatnonzero(market_of[centres] == m)
+        pool = np.flatnonzero(market_of == m)
+        p = probs[pool]
+        if not p.sum() > 0:
+            raise ValueError("empty market")
+        out[rows] = pool[gen.choice(len(pool), size=(len(rows), k), p=p / p.sum())]
+    return out
+'''
+
 NEG_HARDCODED = '''
 def sample_negatives(centres, market_of, probs, k, rng):
     if k < 1:
@@ -709,6 +726,7 @@ MUTANTS = [
     _m("ch09_sample_negatives", "plausible", "negatives from the whole catalogue", NEG_WHOLE_CATALOGUE),
     _m("ch09_sample_negatives", "plausible", "uniform within the market", NEG_UNIFORM_IN_MARKET),
     _m("ch09_sample_negatives", "plausible", "global numpy RNG instead of rng", NEG_GLOBAL_RNG),
+    _m("ch09_sample_negatives", "plausible", "a Generator passed as rng is replaced by a fresh one", NEG_GENERATOR_IGNORED),
     _m("ch09_sample_negatives", "hardcoded", "always the market's most probable listing", NEG_HARDCODED),
     _m("ch09_sgns_step", "plausible", "fancy-index update drops repeated ids", STEP_FANCY_INDEX),
     _m("ch09_sgns_step", "plausible", "gradient divided by the batch size", STEP_MEAN_GRADIENT),
