@@ -142,7 +142,8 @@ def build(root: Path) -> dict:
         "        time.sleep(0.5)\n"
         "        os._exit(0)\n"
         "    kids.append(pid)\n"
-        "print('KIDS', [os.waitpid(p, 0)[1] & 0x7f for p in kids])"
+        "for _ in kids:  # reaped as they end: a child killed for memory is reported at once\n"
+        "    print('KID', os.wait()[1] & 0x7f, flush=True)"
     )
 
     # 5. nothing shared between jobs: keyrings, SysV IPC, /tmp, /dev/shm -- both leave a note and
