@@ -114,6 +114,10 @@ class Kernel:
         except TimeoutError:
             self.km.interrupt_kernel()
             self._drain()
+            try:  # the interrupted cell has ended once a trivial one has run: the next cell starts clean
+                self.kc.execute_interactive("pass", timeout=30, allow_stdin=False, output_hook=lambda _m: None)
+            except TimeoutError:
+                pass
             return CellResult("timeout", "TimeoutError", f"cell ran over {timeout} s",
                               time.perf_counter() - start, "".join(text), outputs)
         content = reply["content"]
