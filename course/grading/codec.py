@@ -63,7 +63,7 @@ def _float(x: float):
     return x
 
 
-_PLAIN_SCALARS = (str, bool, type(None))
+_PLAIN_SCALARS = frozenset((str, bool, type(None)))
 _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 _FAST_KINDS = set("biufc")  # numpy scalars a homogeneous list may carry as one block of bytes
 
@@ -76,7 +76,7 @@ def _fast_items(items: list):
         return None
     types_ = set(map(type, items))
     if len(types_) > 1:
-        if types_ <= set(_PLAIN_SCALARS):
+        if types_ <= _PLAIN_SCALARS:
             return {"plain": items}
         return None
     t0 = types_.pop()
@@ -98,11 +98,11 @@ def _fast_items(items: list):
     return None
 
 
-def _dec_fast(d: dict, n_expected=None) -> list:
+def _dec_fast(d: dict) -> list:
     """The list that :func:`_fast_items` made (validated: plain scalars only, sizes consistent)."""
     if "plain" in d:
         items = d["plain"]
-        if not isinstance(items, list) or not set(map(type, items)) <= set(_PLAIN_SCALARS):
+        if not isinstance(items, list) or not set(map(type, items)) <= _PLAIN_SCALARS:
             raise CodecError("bad plain list")
         return list(items)
     if "f8" in d or "i8" in d:
@@ -164,15 +164,11 @@ def _series_values(values, enc) -> dict:
         return _array(np.asarray(values), enc)
     name = str(dtype)
     if _EXT_DTYPE.match(name):
-        raw = np.asarray(values, dtype=object).tolist()
-        if name in ("str", "string", "string[python]", "string[pyarrow]"):
-            plain = [x if type(x) is str else None for x in raw]
-            if all(type(x) is str or x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
-                   for x in raw):
-                return {"t": "ext", "dtype": name, "plain": plain}
-        items = [None if (x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))) else enc(x)
-                 for x in raw]
-        return {"t": "ext", "dtype": name, "items": items}
+        items = [None if (x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))) else x
+                 for x in np.asarray(values, dtype=object).tolist()]  # missing values as None
+        if name.startswith("str") and set(map(type, items)) <= {str, type(None)}:
+            return {"t": "ext", "dtype": name, "plain": items}  # text columns: one JSON list
+        return {"t": "ext", "dtype": name, "items": [None if x is None else enc(x) for x in items]}
     return _array(np.asarray(values, dtype=object), enc)
 
 
