@@ -213,8 +213,10 @@ def test_neighbours_of_spinners_and_memory_hogs_get_full_points(hygiene_class):
 
 def test_forked_children_share_one_memory_limit(hygiene_class):
     out = text(hygiene_class, "ad_fork_memory")
+    assert "KIDS " in out, f"the children were not all reaped within the cell's time limit: {out[:1500]}"
     kids = eval(out.split("KIDS ")[1].splitlines()[0])
-    assert 9 in kids, f"no child was killed: {kids} ({out[:500]})"
+    assert 3 not in kids["codes"], f"a child could not even allocate (RLIMIT_AS, not the cgroup): {kids}"
+    assert 9 in kids["signals"], f"no child was killed: {kids} ({out[:500]})"
 
 
 def test_deep_trees_and_full_disks_stop_nothing(hygiene_class):

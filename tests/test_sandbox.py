@@ -507,3 +507,18 @@ def test_the_kernel_imports_the_course_package_the_grader_runs():
     env = kernel_env(Limits(), "/tmp")
     assert env["PYTHONPATH"] == str(here.parent)
     assert here in readonly_paths() or any(here.is_relative_to(p) for p in readonly_paths())
+
+
+@needs_sandbox
+def test_a_plot_in_the_sandbox_writes_nothing_to_stderr(sandboxed):
+    """matplotlib asks fontconfig for the system fonts; without /etc/fonts in view, fontconfig printed
+    an error into the first cell of every submission's feedback."""
+    cells, st, _, _ = sandboxed(
+        [
+            "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2], [3, 1])\n"
+            "ax.set_title('fonts')\nfig.savefig('/tmp/f.png')\nprint('drawn')"
+        ],
+    )
+    assert st == ["ok"], cells[0].outputs
+    assert [o for o in cells[0].outputs if o.get("name") == "stderr"] == [], cells[0].outputs
+    assert out(cells[0]).strip() == "drawn"

@@ -207,7 +207,7 @@ def _pth_folders(site_dir: Path) -> set[Path]:
 
 
 def _etc_files() -> list[str]:
-    names = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "mime.types"]
+    names = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "mime.types", "fonts"]
     return [f"/etc/{n}" for n in names if os.path.exists(f"/etc/{n}")]
 
 

@@ -115,8 +115,10 @@ def build(root: Path) -> dict:
     cases["aa_deep_tree"] = _attack(deep)
     cases["ad_deep_tree_again"] = _attack(deep)
 
-    # 4. one cgroup per kernel: 120 setsid CPU spinners next to honest neighbours, and three
-    # forked children holding 3 x 600 MB under a 1536 MiB limit (RLIMIT_AS allows each of them).
+    # 4. one cgroup per kernel: 120 setsid CPU spinners next to honest neighbours, and six forked
+    # children holding 6 x 300 MB under a 1536 MiB limit. RLIMIT_AS (also 1536 MiB here) counts each
+    # child's copy of the kernel's address space (about 1 GiB once the course is imported), so each
+    # child stays well under it and only the shared cgroup limit can stop them.
     cases[SPINNERS] = _attack(
         "import os, time\n"
         "for i in range(120):\n"
@@ -135,14 +137,19 @@ def build(root: Path) -> dict:
     cases["ad_fork_memory"] = _attack(
         "import os, time\n"
         "kids = []\n"
-        "for i in range(3):\n"
+        "for i in range(6):\n"
         "    pid = os.fork()\n"
         "    if pid == 0:\n"
-        "        hog = b'1' * (600 * 1024 * 1024)\n"
-        "        time.sleep(0.5)\n"
-        "        os._exit(0)\n"
+        "        status = 3\n"  # a child that cannot allocate must still end, not live on as a kernel
+        "        try:\n"
+        "            hog = [b'1' * (50 << 20) for _ in range(6)]\n"
+        "            time.sleep(0.5)\n"
+        "            status = 0\n"
+        "        finally:\n"
+        "            os._exit(status)\n"
         "    kids.append(pid)\n"
-        "print('KIDS', [os.waitpid(p, 0)[1] & 0x7f for p in kids])"
+        "res = [os.waitpid(p, 0)[1] for p in kids]\n"
+        "print('KIDS', {'signals': [s & 0x7f for s in res], 'codes': [s >> 8 for s in res]})"
     )
 
     # 5. nothing shared between jobs: keyrings, SysV IPC, /tmp, /dev/shm -- both leave a note and
