@@ -832,7 +832,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--force", action="store_true", help="grade again even submissions that did not change")
     ap.add_argument("--timeout", type=float, help="seconds per cell (default: c.Execute.timeout)")
     ap.add_argument("--notebook-timeout", type=float, default=600, help="seconds per notebook (default 600)")
-    ap.add_argument("--memory", type=int, default=4096, help="MiB per kernel: the address space of each of its processes and the memory of all of them together (default 4096)")
+    ap.add_argument("--memory", type=int, default=4096, help="MiB per kernel: the resident memory of all its processes together (each may reserve 2048 MiB more address space; default 4096)")
     args = ap.parse_args(argv)
     if args.jobs < 1:
         ap.error("--jobs must be at least 1")

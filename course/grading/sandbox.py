@@ -77,11 +77,18 @@ class SandboxUnavailable(RuntimeError):
         self.problems = problems
 
 
+# Address space a process may reserve beyond --memory. Reserving is not using: a chapter's kernel
+# maps about 1 GiB more than it ever touches (libraries, thread stacks, malloc arenas), so an address
+# space capped at --memory itself broke chapters at --memory 1536 although they use under 700 MiB.
+# What is used is capped by the kernel's cgroup.
+ADDRESS_SLACK_MB = 2048
+
+
 @dataclass(frozen=True)
 class Limits:
     """Resource limits of one kernel (every process it starts gets the same ones)."""
 
-    memory_mb: int = 4096  # RLIMIT_AS: address space per process
+    memory_mb: int = 4096  # its cgroup: resident memory of all its processes together
     cpu_seconds: int = 900  # RLIMIT_CPU: CPU time per process (SIGXCPU, then SIGKILL)
     processes: int = 256  # RLIMIT_NPROC: processes and threads of the kernel's uid
     file_size_mb: int = 128  # RLIMIT_FSIZE: largest file it may write
@@ -89,6 +96,11 @@ class Limits:
     disk_mb: int = 256  # its home, /tmp and /dev/shm together (one tmpfs, counted in RAM)
     inodes: int = 16384  # files and folders it may create in there
     threads: int = 1  # BLAS / OpenMP threads (OMP_NUM_THREADS and friends)
+
+    @property
+    def address_space_mb(self) -> int:
+        """RLIMIT_AS of each process: ``memory_mb`` plus room for reservations never touched."""
+        return self.memory_mb + ADDRESS_SLACK_MB
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -98,7 +110,7 @@ def prlimit_args(limits: Limits) -> list[str]:
     mb = 1024 * 1024
     return [
         "prlimit",
-        f"--as={limits.memory_mb * mb}",
+        f"--as={limits.address_space_mb * mb}",
         f"--cpu={limits.cpu_seconds}",
         f"--nproc={limits.processes}",
         f"--fsize={limits.file_size_mb * mb}",
@@ -534,7 +546,8 @@ def cgroup_problem() -> str:
         return ""
     return (
         f"degraded: no cgroup per kernel ({why}): a kernel's memory and process limits are per "
-        "process (RLIMIT_AS, RLIMIT_NPROC), so its forked children can add up past --memory, and it "
+        f"process (RLIMIT_AS at --memory + {ADDRESS_SLACK_MB} MiB, RLIMIT_NPROC), so one process can use "
+        "more than --memory and its forked children can add up further, and it "
         "gets no fair CPU share against its neighbours"
     )
 

@@ -116,9 +116,10 @@ def build(root: Path) -> dict:
     cases["ad_deep_tree_again"] = _attack(deep)
 
     # 4. one cgroup per kernel: 120 setsid CPU spinners next to honest neighbours, and six forked
-    # children holding 6 x 300 MB under a 1536 MiB limit. RLIMIT_AS (also 1536 MiB here) counts each
-    # child's copy of the kernel's address space (about 1 GiB once the course is imported), so each
-    # child stays well under it and only the shared cgroup limit can stop them.
+    # children holding 6 x 300 MB under a 1536 MiB limit. Each child stays far under RLIMIT_AS
+    # (1536 + 2048 MiB, counting its copy of the kernel's ~1 GiB address space), so only the shared
+    # cgroup limit can stop them; a child whose allocation fails anyway exits instead of living on
+    # as a copy of the kernel.
     cases[SPINNERS] = _attack(
         "import os, time\n"
         "for i in range(120):\n"
